@@ -133,6 +133,7 @@ def run_program(
     check: Callable[[ProgramRun], None],
     config: Mapping[str, str] | None = None,
     configure_container: Callable[[Any], None] | None = None,
+    declare: Callable[[], None] | None = None,
 ) -> None:
     """Run the program with `config` under fresh mocks, then call `check` on what it declared.
 
@@ -140,7 +141,8 @@ def run_program(
     registered, so it sees the complete program; the `pulumi.runtime.test` wrapper awaits that
     Output, and an assertion that fails inside it fails the test. With `configure_container`
     unset the real `__main__.py` runs; otherwise the container is built here and handed to
-    `configure_container` for overrides before the stack is declared.
+    `configure_container` for overrides before the stack is declared. With `declare` set, only
+    what it declares runs (unit tests of one component); `config` still applies.
     """
     mocks = RecordingMocks()
     pulumi.runtime.set_mocks(mocks, project=PROJECT, stack="test", preview=False)
@@ -156,7 +158,9 @@ def run_program(
 
     @pulumi.runtime.test
     def declare_and_check() -> pulumi.Output[None]:
-        if configure_container is None:
+        if declare is not None:
+            declare()
+        elif configure_container is None:
             namespace = runpy.run_path(str(REPOSITORY_ROOT / "__main__.py"), run_name="__main__")
             del namespace
         else:
@@ -186,3 +190,18 @@ def run_program(
 def policy_document(resource: RecordedResource) -> dict[str, Any]:
     """Parse the JSON policy document of a recorded IAM or KMS resource."""
     return json.loads(resource.inputs["policy"])
+
+
+# Pulumi marks a secret value in resource inputs with this signature key and value.
+_SECRET_SIGNATURE_KEY = "4dabf18193072939515e22adb298388d"
+_SECRET_SIGNATURE_VALUE = "1b47061264138c4ac30d75fd1eb44270"
+
+
+def is_secret(value: Any) -> bool:
+    """Tell whether a recorded input value was passed as a Pulumi secret."""
+    return isinstance(value, dict) and value.get(_SECRET_SIGNATURE_KEY) == _SECRET_SIGNATURE_VALUE
+
+
+def reveal(value: Any) -> Any:
+    """Return the plain value inside a recorded secret, or the value itself when it is not one."""
+    return value["value"] if is_secret(value) else value
