@@ -5,17 +5,20 @@ const MIN_CARD_DIGITS = 13;
 const MAX_CARD_DIGITS = 19;
 const KEPT_PREFIX_DIGITS = 6;
 const KEPT_SUFFIX_DIGITS = 4;
-const EXEMPT_KEY = "transactionId";
+// The key fields are stored in their own attributes and must match the payload. A 13-digit epoch
+// milliseconds timestamp passes the Luhn check about one time in ten, so it needs the exemption too.
+const EXEMPT_TOP_LEVEL_KEYS = new Set(["transactionId", "timestamp"]);
 
 /**
- * Returns `text` with every card number masked, except inside the string value of the top-level
- * `transactionId` key, which must stay equal to the stored key.
+ * Returns `text` with every card number masked, except in the values of the top-level
+ * `transactionId` and `timestamp` keys, which must stay equal to the stored key.
  *
  * `text` must be valid JSON (the caller parses it first). The result stays valid JSON: a card
  * number written as a JSON number becomes a JSON string such as "411111******1111", because
  * asterisks are not allowed in numbers.
  *
- * NOTE: digits written as \u escapes, or split by spaces or dashes, are not recognised.
+ * NOTE: digits written as \u escapes, or split by spaces or dashes, are not recognised, and other
+ * 13-digit epoch milliseconds values in the body are masked when they happen to pass the Luhn check.
  */
 export function maskCardNumbers(text) {
   const parts = [];
@@ -33,7 +36,7 @@ export function maskCardNumbers(text) {
       const end = findStringEnd(text, index);
       const token = text.slice(index, end);
       const isKey = inTopLevelObject && expectingKey;
-      const isExempt = inTopLevelObject && !isKey && currentKey === EXEMPT_KEY;
+      const isExempt = inTopLevelObject && !isKey && EXEMPT_TOP_LEVEL_KEYS.has(currentKey);
       if (isKey) {
         currentKey = JSON.parse(token);
         expectingKey = false;
@@ -55,7 +58,8 @@ export function maskCardNumbers(text) {
         end += 1;
       }
       const token = text.slice(index, end);
-      const masked = maskDigitRuns(token);
+      const isExempt = inTopLevelObject && EXEMPT_TOP_LEVEL_KEYS.has(currentKey);
+      const masked = isExempt ? token : maskDigitRuns(token);
       if (masked !== token) {
         parts.push(text.slice(copiedUpTo, index), JSON.stringify(masked));
         copiedUpTo = end;

@@ -46,7 +46,8 @@ describe("maskCardNumbers", () => {
     ["a run failing Luhn", '{"ref":"4111111111111112"}'],
     ["a run of 12 digits", '{"ref":"411111111111"}'],
     ["a run of 20 digits", '{"ref":"41111111111111111110"}'],
-    ["an epoch timestamp", '{"timestamp":1796400000000}'],
+    ["a top-level timestamp that passes Luhn", '{"timestamp":1796414133431}'],
+    ["a top-level timestamp as a string", '{"timestamp":"1796414133431"}'],
     ["an amount", '{"amount":"123456789012345678.123456"}'],
     ["the top-level transactionId", `{"transactionId":"${VISA}","x":1}`],
     ["a transactionId after a nested object", `{"a":{"b":[1,2]},"transactionId":"${VISA}"}`],
@@ -56,6 +57,10 @@ describe("maskCardNumbers", () => {
       assert.equal(maskCardNumbers(input), input);
     });
   }
+
+  it("masks a Luhn-valid number under a nested timestamp key", () => {
+    assert.equal(maskCardNumbers('{"a":{"timestamp":1796414133431}}'), '{"a":{"timestamp":"179641***3431"}}');
+  });
 
   it("masks other fields next to an exempt transactionId", () => {
     const input = `{"transactionId":"${VISA}","card":"${VISA}"}`;
