@@ -1,0 +1,1 @@
+"""Support code for running the bundled webhook handler under real Node.js binaries."""
