@@ -194,7 +194,7 @@ def test_blocked_runtime_fails_at_preview():
     def use_today(container) -> None:
         container.clock.override(fixed_clock(datetime.date(2026, 12, 4)))
 
-    with pytest.raises(ConfigurationError, match="nodejs20.x"):
+    with pytest.raises(ConfigurationError, match=r"nodejs20\.x"):
         _capture({"lambdaRuntime": "nodejs20.x"}, configure_container=use_today)
 
 
