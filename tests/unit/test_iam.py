@@ -29,7 +29,7 @@ def test_log_streams_scoped_below_group():
     assert statements["WriteOwnLogStreams"]["Resource"] == [ARNS["log_group_arn"] + ":*"]
 
 
-def test_api_gateway_policy_is_scoped_to_account_and_region():
+def test_api_gateway_policy_scoped_to_region():
     document = iam.api_gateway_logging_policy(account_id="123456789012", partition="aws", region="us-east-1")
     for statement in document["Statement"]:
         for resource in statement["Resource"]:
