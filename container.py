@@ -7,6 +7,7 @@ from webhook_platform.api_account import ApiGatewayAccount
 from webhook_platform.aws_environment import AwsEnvironment
 from webhook_platform.compute import DEFAULT_BUNDLE_DIR, Compute
 from webhook_platform.encryption import ExistingKeyEncryption, ManagedKeyEncryption
+from webhook_platform.monitoring import Monitoring
 from webhook_platform.naming import PrefixedNaming, StandardNaming
 from webhook_platform.runtimes import check_runtime, today_utc
 from webhook_platform.settings import StackSettings
@@ -85,6 +86,10 @@ class Container(containers.DeclarativeContainer):
 
     api = providers.Factory(Api, settings=settings, naming=naming, tagging=tagging, encryption=encryption)
 
+    monitoring = providers.Factory(
+        Monitoring, settings=settings, naming=naming, tagging=tagging, encryption=encryption
+    )
+
     platform = providers.Factory(
         WebhookPlatform,
         settings=settings,
@@ -95,4 +100,5 @@ class Container(containers.DeclarativeContainer):
         compute_factory=compute.provider,
         api_account_factory=api_account.provider,
         api_factory=api.provider,
+        monitoring_factory=monitoring.provider,
     )

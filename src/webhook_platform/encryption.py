@@ -29,7 +29,8 @@ class ExistingKeyEncryption(EncryptionProvider):
     """Adopts a key the client already manages (`kmsKeyArn`); the stack never changes its policy.
 
     The key's policy must admit CloudWatch Logs for this account's log groups, as
-    `cloudwatch_logs_statement` shows, or creating the log groups fails.
+    `cloudwatch_logs_statement` shows, or creating the log groups fails. It must also admit
+    CloudWatch alarms, as `cloudwatch_alarms_statement` shows, or alarm notifications are dropped.
     """
 
     def __init__(self, key_arn: str) -> None:
@@ -71,7 +72,7 @@ class ManagedKeyEncryption(EncryptionProvider):
 
 
 def key_policy(account_id: str, partition: str, region: str) -> dict[str, Any]:
-    """Build the key policy: the account administers the key, CloudWatch Logs encrypts its groups.
+    """Build the key policy: the account administers the key, CloudWatch Logs and alarms use it.
 
     In a key policy `"Resource": "*"` means this key only. The account statement is the default key
     policy that AWS itself applies; without it no IAM policy could grant use of the key and nobody
@@ -88,7 +89,28 @@ def key_policy(account_id: str, partition: str, region: str) -> dict[str, Any]:
                 "Resource": "*",
             },
             cloudwatch_logs_statement(account_id, partition, region),
+            cloudwatch_alarms_statement(account_id),
         ],
+    }
+
+
+def cloudwatch_alarms_statement(account_id: str) -> dict[str, Any]:
+    """Build the statement that lets this account's alarms publish to a topic encrypted with the key.
+
+    Without it CloudWatch cannot encrypt the notification and drops it, so alarms would change state
+    and tell nobody. The actions are the ones AWS documents for AWS services that publish to an
+    encrypted topic (Amazon SNS Developer Guide, "Key management", section "Enable compatibility
+    between event sources from AWS services and encrypted topics").
+    """
+    return {
+        "Sid": "AllowCloudWatchAlarmsOfThisAccountToPublish",
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudwatch.amazonaws.com"},
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+        "Resource": "*",
+        # NOTE: AWS's example has no condition. aws:SourceAccount keeps alarms of other accounts
+        # off the key; if notifications stop arriving after a deployment, check this first.
+        "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
     }
 
 

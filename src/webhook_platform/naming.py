@@ -37,6 +37,11 @@ class AwsService(Enum):
     KMS_ALIAS = NameRule(250, r"[A-Za-z0-9/_-]{1,250}", "1-250 of A-Z a-z 0-9 / _ -")
     # SNS topic names: up to 256 of letters, digits, hyphens, underscores (CreateTopic API).
     SNS_TOPIC = NameRule(256, r"[A-Za-z0-9_-]{1,256}", "1-256 of A-Z a-z 0-9 _ -")
+    # CloudWatch alarm names: 1 to 255 characters (PutMetricAlarm API); kept to the name characters
+    # used elsewhere so that they also work as metric names.
+    CLOUDWATCH_ALARM = NameRule(255, r"[A-Za-z0-9_.-]{1,255}", "1-255 of A-Z a-z 0-9 _ - .")
+    # CloudWatch dashboard names: up to 255 of letters, digits, hyphens, underscores (PutDashboard API).
+    CLOUDWATCH_DASHBOARD = NameRule(255, r"[A-Za-z0-9_-]{1,255}", "1-255 of A-Z a-z 0-9 _ -")
 
 
 class NamingProvider(ABC):
@@ -94,3 +99,9 @@ USAGE_PLAN: Final = "webhook-usage-plan"
 ACCESS_LOG_GROUP: Final = "webhook-api-access"
 KMS_ALIAS: Final = "webhook-platform"
 API_GATEWAY_CLOUDWATCH_ROLE: Final = "apigateway-cloudwatch-role"
+ALARM_TOPIC: Final = "webhook-alarms"
+DASHBOARD: Final = "webhook-platform"
+# Alarm and log-metric names get the suffix too, so two stacks in one account never share one.
+ALARM_PREFIX: Final = "webhook"
+SIGNATURE_FAILURES_METRIC: Final = "webhook-signature-failures"
+CONFLICTS_METRIC: Final = "webhook-conflicts"

@@ -30,6 +30,9 @@ _KMS_KEY_ARN_PATTERN: Final = (
     r"^arn:aws(-[a-z]+)*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key/"
     r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 )
+# A practical check of an address SNS can deliver to, not full RFC 5322; SNS itself sends the
+# confirmation email that proves the address works.
+_EMAIL_PATTERN: Final = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
 # Characters AWS allows in tag keys and values across services (Tagging AWS resources, "Tag naming
 # limits and requirements").
 _TAG_TEXT_PATTERN: Final = r"^[\w .:/=+\-@]*$"
@@ -78,6 +81,32 @@ class StackSettings(BaseModel):
     manage_api_gateway_account: Annotated[bool, Field(alias="manageApiGatewayAccount", default=True)]
     deletion_protection: Annotated[bool, Field(alias="deletionProtection", default=False)]
     region: Annotated[str, Field(alias="aws:region", default="us-east-1")]
+    alarm_email: Annotated[str | None, Field(alias="alarmEmail", default=None, pattern=_EMAIL_PATTERN)]
+    alarm_function_errors: Annotated[int, Field(alias="alarmFunctionErrors", default=1, ge=1, le=100_000)]
+    alarm_function_throttles: Annotated[
+        int, Field(alias="alarmFunctionThrottles", default=1, ge=1, le=100_000)
+    ]
+    alarm_duration_percent: Annotated[int, Field(alias="alarmDurationPercent", default=80, ge=10, le=100)]
+    alarm_concurrency_percent: Annotated[
+        int, Field(alias="alarmConcurrencyPercent", default=80, ge=10, le=100)
+    ]
+    alarm_api_5xx_errors: Annotated[int, Field(alias="alarmApi5xxErrors", default=1, ge=1, le=100_000)]
+    alarm_api_4xx_rate_percent: Annotated[
+        int, Field(alias="alarmApi4xxRatePercent", default=10, ge=1, le=100)
+    ]
+    alarm_api_latency_p99_ms: Annotated[
+        int, Field(alias="alarmApiLatencyP99Ms", default=3000, ge=100, le=29_000)
+    ]
+    alarm_table_system_errors: Annotated[
+        int, Field(alias="alarmTableSystemErrors", default=1, ge=1, le=100_000)
+    ]
+    alarm_table_throttled_requests: Annotated[
+        int, Field(alias="alarmTableThrottledRequests", default=1, ge=1, le=100_000)
+    ]
+    alarm_signature_failures: Annotated[
+        int, Field(alias="alarmSignatureFailures", default=10, ge=1, le=100_000)
+    ]
+    alarm_conflicts: Annotated[int, Field(alias="alarmConflicts", default=1, ge=1, le=100_000)]
 
     @field_validator("lambda_runtime")
     @classmethod
@@ -176,6 +205,24 @@ _ALLOWED: Final[dict[str, tuple[str, str]]] = {
     "manageApiGatewayAccount": ("true or false", "true"),
     "deletionProtection": ("true or false", "false"),
     "aws:region": ("an AWS region name", "us-east-1"),
+    "alarmEmail": (
+        "an email address such as oncall@example.com, or unset for no subscription",
+        "oncall@example.com",
+    ),
+    "alarmFunctionErrors": ("an integer from 1 to 100000 (function errors per minute)", "1"),
+    "alarmFunctionThrottles": ("an integer from 1 to 100000 (throttled invocations per minute)", "1"),
+    "alarmDurationPercent": ("an integer from 10 to 100 (percent of the 10 s function timeout)", "80"),
+    "alarmConcurrencyPercent": ("an integer from 10 to 100 (percent of reservedConcurrency)", "80"),
+    "alarmApi5xxErrors": ("an integer from 1 to 100000 (5XX responses per minute)", "1"),
+    "alarmApi4xxRatePercent": ("an integer from 1 to 100 (percent of requests answered 4XX)", "10"),
+    "alarmApiLatencyP99Ms": ("an integer from 100 to 29000 (p99 latency in milliseconds)", "3000"),
+    "alarmTableSystemErrors": ("an integer from 1 to 100000 (DynamoDB system errors per minute)", "1"),
+    "alarmTableThrottledRequests": (
+        "an integer from 1 to 100000 (throttled PutItem requests per minute)",
+        "1",
+    ),
+    "alarmSignatureFailures": ("an integer from 1 to 100000 (401 responses per 5 minutes)", "10"),
+    "alarmConflicts": ("an integer from 1 to 100000 (409 responses per 5 minutes)", "1"),
 }
 
 _SECRET_KEYS: Final = ("webhookSigningSecret", "webhookPreviousSigningSecret")

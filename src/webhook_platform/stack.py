@@ -10,6 +10,7 @@ from webhook_platform.api import Api
 from webhook_platform.api_account import ApiGatewayAccount
 from webhook_platform.compute import Compute
 from webhook_platform.encryption import EncryptionProvider
+from webhook_platform.monitoring import Monitoring
 from webhook_platform.runtimes import RuntimeLifecycle
 from webhook_platform.settings import StackSettings
 from webhook_platform.signing_secret import SigningSecret
@@ -51,6 +52,7 @@ class WebhookPlatform:
         compute_factory: Callable[..., Compute],
         api_account_factory: Callable[..., ApiGatewayAccount],
         api_factory: Callable[..., Api],
+        monitoring_factory: Callable[..., Monitoring],
     ) -> None:
         self._settings = settings
         self._encryption = encryption
@@ -60,6 +62,7 @@ class WebhookPlatform:
         self._compute_factory = compute_factory
         self._api_account_factory = api_account_factory
         self._api_factory = api_factory
+        self._monitoring_factory = monitoring_factory
 
     def deploy(self) -> StackOutputs:
         """Declare every resource and return the stack's outputs."""
@@ -75,6 +78,15 @@ class WebhookPlatform:
         if self._settings.manage_api_gateway_account:
             account_settings = self._api_account_factory("api-gateway-account").account
         api = self._api_factory("api", function=compute.function, account_settings=account_settings)
+
+        self._monitoring_factory(
+            "monitoring",
+            function=compute.function,
+            function_log_group=compute.log_group,
+            table=storage.table,
+            api_name=api.rest_api.name,
+            stage_name=api.stage.stage_name,
+        )
 
         return StackOutputs(
             webhook_url=api.webhook_url,

@@ -1,8 +1,8 @@
 """The bundled webhook handler on real Node.js 18 and 24 against moto's DynamoDB server.
 
 Each test loads functions/webhook/dist/index.js from a folder that holds only that file, under
-both Node.js binaries, with its own table on a moto server bound to 127.0.0.1. Over the rate
-limit (429) is answered by API Gateway, not by the function, so it is not covered here.
+both Node.js binaries, with its own table on a moto server bound to 127.0.0.1. API Gateway,
+not the function, returns 429 over the rate limit, so that status is not covered here.
 """
 
 import base64
@@ -122,24 +122,24 @@ def item_count(dynamodb, table_name: str) -> int:
     return dynamodb.scan(TableName=table_name, Select="COUNT")["Count"]
 
 
-def answer(result: dict) -> tuple[int, dict]:
-    assert result["type"] == "result", f"handler threw instead of answering: {result}"
+def parse_result(result: dict) -> tuple[int, dict]:
+    assert result["type"] == "result", f"handler threw instead of returning a response: {result}"
     response = result["response"]
     assert response["headers"]["Content-Type"] == "application/json"
     return response["statusCode"], json.loads(response["body"])
 
 
-def test_bundle_loads_on_expected_node_version(handler, node_name):
+def test_bundle_runs_expected_node(handler, node_name):
     expected_major = {"node18": "v18.", "node24": "v24."}[node_name]
 
     assert handler.startup["nodeVersion"].startswith(expected_major)
 
 
-def test_valid_event_stored_and_read_back_exactly(handler, dynamodb, table_name):
+def test_valid_event_read_back_exactly(handler, dynamodb, table_name):
     body = transaction_body(merchant={"name": "Corner Shop"})
     event = standard_event(CURRENT_SECRET, body, message_id="msg_read_back")
 
-    status, payload = answer(handler.invoke(event))
+    status, payload = parse_result(handler.invoke(event))
 
     parsed = json.loads(body)
     assert status == 200
@@ -161,22 +161,24 @@ def test_valid_event_stored_and_read_back_exactly(handler, dynamodb, table_name)
     assert item["receivedAt"]["S"].endswith("Z")
 
 
-def test_eighteen_digit_amount_stored_exactly(handler, dynamodb, table_name):
+def test_eighteen_digit_amount_exact(handler, dynamodb, table_name):
     body = transaction_body(amount="123456789012345678.123456")
 
-    status, _ = answer(handler.invoke(standard_event(CURRENT_SECRET, body)))
+    status, _ = parse_result(handler.invoke(standard_event(CURRENT_SECRET, body)))
 
     assert status == 200
     assert read_item(dynamodb, table_name, body)["amount"] == {"N": "123456789012345678.123456"}
 
 
-def test_redelivery_answers_duplicate_and_keeps_one_item(handler, dynamodb, table_name):
+def test_redelivery_returns_duplicate(handler, dynamodb, table_name):
     body = transaction_body()
     first_event = standard_event(CURRENT_SECRET, body, message_id="msg_first")
-    first_status, _ = answer(handler.invoke(first_event))
+    first_status, _ = parse_result(handler.invoke(first_event))
     original = read_item(dynamodb, table_name, body)
 
-    status, payload = answer(handler.invoke(standard_event(CURRENT_SECRET, body, message_id="msg_retry")))
+    status, payload = parse_result(
+        handler.invoke(standard_event(CURRENT_SECRET, body, message_id="msg_retry"))
+    )
 
     assert first_status == 200
     assert status == 200
@@ -185,13 +187,13 @@ def test_redelivery_answers_duplicate_and_keeps_one_item(handler, dynamodb, tabl
     assert read_item(dynamodb, table_name, body) == original
 
 
-def test_same_key_other_body_answers_409_and_keeps_original(handler, dynamodb, table_name):
+def test_conflicting_body_returns_409(handler, dynamodb, table_name):
     body = transaction_body()
-    answer(handler.invoke(standard_event(CURRENT_SECRET, body)))
+    parse_result(handler.invoke(standard_event(CURRENT_SECRET, body)))
     original = read_item(dynamodb, table_name, body)
     changed = json.dumps({**json.loads(body), "amount": "20.00"}).encode()
 
-    status, payload = answer(handler.invoke(standard_event(CURRENT_SECRET, changed)))
+    status, payload = parse_result(handler.invoke(standard_event(CURRENT_SECRET, changed)))
 
     assert status == 409
     assert payload["status"] == "conflict"
@@ -200,19 +202,19 @@ def test_same_key_other_body_answers_409_and_keeps_original(handler, dynamodb, t
     assert handler.log_entries()[-1]["level"] == "WARN"
 
 
-def test_five_concurrent_deliveries_store_one_item(handler, dynamodb, table_name):
+def test_concurrent_deliveries_store_once(handler, dynamodb, table_name):
     body = transaction_body()
     events = [standard_event(CURRENT_SECRET, body, message_id=f"msg_{n}") for n in range(5)]
 
     results = handler.invoke_many(events)
 
-    answers = [answer(result) for result in results]
-    assert [status for status, _ in answers] == [200] * 5
-    assert sorted(payload["status"] for _, payload in answers) == ["duplicate"] * 4 + ["stored"]
+    responses = [parse_result(result) for result in results]
+    assert [status for status, _ in responses] == [200] * 5
+    assert sorted(payload["status"] for _, payload in responses) == ["duplicate"] * 4 + ["stored"]
     assert item_count(dynamodb, table_name) == 1
 
 
-def test_invalid_body_answers_400_with_every_field(handler, dynamodb, table_name):
+def test_invalid_fields_return_400(handler, dynamodb, table_name):
     body = json.dumps(
         {
             "transactionId": "has space",
@@ -223,7 +225,7 @@ def test_invalid_body_answers_400_with_every_field(handler, dynamodb, table_name
         }
     ).encode()
 
-    status, payload = answer(handler.invoke(standard_event(CURRENT_SECRET, body)))
+    status, payload = parse_result(handler.invoke(standard_event(CURRENT_SECRET, body)))
 
     assert status == 400
     assert payload["status"] == "invalid"
@@ -237,8 +239,8 @@ def test_invalid_body_answers_400_with_every_field(handler, dynamodb, table_name
     assert item_count(dynamodb, table_name) == 0
 
 
-def test_body_not_json_answers_400(handler):
-    status, payload = answer(handler.invoke(standard_event(CURRENT_SECRET, b"{not json")))
+def test_non_json_body_returns_400(handler):
+    status, payload = parse_result(handler.invoke(standard_event(CURRENT_SECRET, b"{not json")))
 
     assert status == 400
     assert payload["errors"][0]["field"] == "body"
@@ -249,7 +251,7 @@ def test_body_not_json_answers_400(handler):
     "case",
     ["unknown secret", "changed body", "stale timestamp", "future timestamp", "missing signature"],
 )
-def test_bad_signature_answers_401(handler, dynamodb, table_name, case):
+def test_bad_signature_returns_401(handler, dynamodb, table_name, case):
     body = transaction_body()
     now = int(time.time())
     if case == "unknown secret":
@@ -266,52 +268,52 @@ def test_bad_signature_answers_401(handler, dynamodb, table_name, case):
         del event["headers"]["webhook-signature"]
         del event["multiValueHeaders"]["webhook-signature"]
 
-    status, payload = answer(handler.invoke(event))
+    status, payload = parse_result(handler.invoke(event))
 
     assert status == 401
     assert payload["status"] == "unauthorized"
     assert item_count(dynamodb, table_name) == 0
 
 
-def test_previous_secret_accepted_during_rotation(handler):
-    status, payload = answer(handler.invoke(standard_event(PREVIOUS_SECRET, transaction_body())))
+def test_previous_secret_accepted(handler):
+    status, payload = parse_result(handler.invoke(standard_event(PREVIOUS_SECRET, transaction_body())))
 
     assert status == 200
     assert payload["status"] == "stored"
 
 
-def test_wrong_content_type_answers_415(handler):
+def test_wrong_content_type_returns_415(handler):
     event = standard_event(CURRENT_SECRET, transaction_body(), headers={"Content-Type": "text/plain"})
     event["multiValueHeaders"]["Content-Type"] = ["text/plain"]
 
-    status, payload = answer(handler.invoke(event))
+    status, payload = parse_result(handler.invoke(event))
 
     assert status == 415
     assert payload["status"] == "unsupported_media_type"
 
 
-def test_body_over_limit_answers_413(handler):
+def test_oversized_body_returns_413(handler):
     body = transaction_body(padding="x" * 262144)
 
-    status, payload = answer(handler.invoke(standard_event(CURRENT_SECRET, body)))
+    status, payload = parse_result(handler.invoke(standard_event(CURRENT_SECRET, body)))
 
     assert status == 413
     assert payload["status"] == "payload_too_large"
 
 
-def test_base64_body_verified_and_hashed_as_bytes(handler, dynamodb, table_name):
+def test_base64_body_hashed_as_bytes(handler, dynamodb, table_name):
     body = transaction_body(note="caf\u00e9")
 
-    status, _ = answer(handler.invoke(standard_event(CURRENT_SECRET, body, base64_encoded=True)))
+    status, _ = parse_result(handler.invoke(standard_event(CURRENT_SECRET, body, base64_encoded=True)))
 
     assert status == 200
     assert read_item(dynamodb, table_name, body)["bodySha256"] == {"S": hashlib.sha256(body).hexdigest()}
 
 
-def test_card_number_masked_in_payload_and_logs(handler, dynamodb, table_name):
+def test_card_number_masked(handler, dynamodb, table_name):
     body = transaction_body(card={"number": VISA}, transactionId=f"txn{VISA}")
 
-    status, _ = answer(handler.invoke(standard_event(CURRENT_SECRET, body)))
+    status, _ = parse_result(handler.invoke(standard_event(CURRENT_SECRET, body)))
 
     stored_payload = read_item(dynamodb, table_name, body)["payload"]["S"]
     assert status == 200
@@ -327,7 +329,7 @@ def test_request_log_line_fields(handler):
     body = transaction_body()
     event = standard_event(CURRENT_SECRET, body)
 
-    answer(handler.invoke(event))
+    parse_result(handler.invoke(event))
 
     entry = handler.log_entries()[-1]
     assert entry["level"] == "INFO"
@@ -351,28 +353,28 @@ def test_stripe_scheme_stores_event(start_handler, table_name, moto_endpoint, dy
         "Stripe-Signature": sign_stripe(STRIPE_SECRET, int(time.time()), body),
     }
 
-    status, payload = answer(handler.invoke(proxy_event(body, headers)))
+    status, payload = parse_result(handler.invoke(proxy_event(body, headers)))
 
     assert status == 200
     assert payload["status"] == "stored"
     assert read_item(dynamodb, table_name, body)["deliveryId"] == {"S": "evt_1NG8Du2eZvKYlo2CUI79vXWy"}
 
 
-def test_missing_table_answers_500(start_handler, moto_endpoint):
+def test_missing_table_returns_500(start_handler, moto_endpoint):
     handler = start_handler(handler_environment("transactions-absent", moto_endpoint, [CURRENT_SECRET]))
 
-    status, payload = answer(handler.invoke(standard_event(CURRENT_SECRET, transaction_body())))
+    status, payload = parse_result(handler.invoke(standard_event(CURRENT_SECRET, transaction_body())))
 
     assert status == 500
     assert payload["retryable"] is True
     assert "transactions-absent" not in json.dumps(payload)
 
 
-def test_endpoint_down_answers_503_within_budget(start_handler, table_name):
+def test_endpoint_down_returns_503_in_time(start_handler, table_name):
     handler = start_handler(handler_environment(table_name, closed_port_url(), [CURRENT_SECRET]))
     started_at = time.monotonic()
 
-    status, payload = answer(handler.invoke(standard_event(CURRENT_SECRET, transaction_body())))
+    status, payload = parse_result(handler.invoke(standard_event(CURRENT_SECRET, transaction_body())))
 
     elapsed = time.monotonic() - started_at
     assert status == 503
@@ -380,13 +382,13 @@ def test_endpoint_down_answers_503_within_budget(start_handler, table_name):
     assert elapsed < TIME_BUDGET_SECONDS
 
 
-def test_hung_endpoint_answers_503_within_budget(start_handler, table_name):
+def test_hung_endpoint_returns_503_in_time(start_handler, table_name):
     silent = SilentServer()
     try:
         handler = start_handler(handler_environment(table_name, silent.url, [CURRENT_SECRET]))
         started_at = time.monotonic()
 
-        status, _ = answer(
+        status, _ = parse_result(
             handler.invoke(standard_event(CURRENT_SECRET, transaction_body()), remaining_ms=10000)
         )
 
@@ -403,7 +405,7 @@ def test_hung_endpoint_respects_remaining_time(start_handler, table_name):
         handler = start_handler(handler_environment(table_name, silent.url, [CURRENT_SECRET]))
         started_at = time.monotonic()
 
-        status, _ = answer(
+        status, _ = parse_result(
             handler.invoke(standard_event(CURRENT_SECRET, transaction_body()), remaining_ms=2000)
         )
 

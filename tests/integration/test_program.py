@@ -29,9 +29,13 @@ METHOD_SETTINGS = "aws:apigateway/methodSettings:MethodSettings"
 USAGE_PLAN = "aws:apigateway/usagePlan:UsagePlan"
 DEPLOYMENT = "aws:apigateway/deployment:Deployment"
 PERMISSION = "aws:lambda/permission:Permission"
+TOPIC = "aws:sns/topic:Topic"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
+METRIC_FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
 
 # Resource types that accept tags in pulumi-aws v7; every one the stack declares must carry them.
-TAGGABLE = {TABLE, FUNCTION, LOG_GROUP, ROLE, KMS_KEY, REST_API, STAGE, USAGE_PLAN}
+TAGGABLE = {TABLE, FUNCTION, LOG_GROUP, ROLE, KMS_KEY, REST_API, STAGE, USAGE_PLAN, TOPIC, ALARM}
 
 # Inputs that hold a physical name, by resource type.
 NAME_INPUTS = {
@@ -43,6 +47,10 @@ NAME_INPUTS = {
     USAGE_PLAN: "name",
     STAGE: "stageName",
     "aws:kms/alias:Alias": "name",
+    TOPIC: "name",
+    ALARM: "name",
+    DASHBOARD: "dashboardName",
+    METRIC_FILTER: "name",
 }
 
 
@@ -355,3 +363,42 @@ def test_nothing_is_protected_or_retained():
             assert resource.inputs.get("retainOnDelete") is None, resource.name
 
     _run(check)
+
+
+def test_alarms_publish_to_topic_encrypted_with_stack_key():
+    def check(run: ProgramRun) -> None:
+        topic = run.mocks.one(TOPIC).inputs
+        assert topic["name"] == "webhook-alarms-pr42"
+        assert topic["kmsMasterKeyId"] == run.exports[outputs.KMS_KEY_ARN]
+        topic_arn = f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:webhook-alarms-pr42"
+        alarms = run.mocks.of_type(ALARM)
+        assert len(alarms) == 11
+        for alarm in alarms:
+            assert alarm.inputs["alarmActions"] == [topic_arn], alarm.name
+        assert run.mocks.of_type("aws:sns/topicSubscription:TopicSubscription") == []
+        assert run.mocks.one(DASHBOARD).inputs["dashboardName"] == "webhook-platform-pr42"
+        assert len(run.mocks.of_type(METRIC_FILTER)) == 2
+
+    _run(check)
+
+
+def test_kms_key_admits_cloudwatch_alarms_of_this_account():
+    def check(run: ProgramRun) -> None:
+        statements = {s["Sid"]: s for s in policy_document(run.mocks.one(KMS_KEY))["Statement"]}
+        alarms = statements["AllowCloudWatchAlarmsOfThisAccountToPublish"]
+        assert alarms["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+        assert sorted(alarms["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey*"]
+        assert alarms["Condition"]["StringEquals"]["aws:SourceAccount"] == ACCOUNT_ID
+
+    _run(check)
+
+
+def test_alarm_email_and_no_concurrency_alarm_without_reservation():
+    def check(run: ProgramRun) -> None:
+        subscription = run.mocks.one("aws:sns/topicSubscription:TopicSubscription").inputs
+        assert subscription["endpoint"] == "oncall@example.com"
+        names = [alarm.inputs["name"] for alarm in run.mocks.of_type(ALARM)]
+        assert "webhook-function-concurrency-pr42" not in names
+        assert len(names) == 10
+
+    _run(check, alarmEmail="oncall@example.com", reservedConcurrency="off")

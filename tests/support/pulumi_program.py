@@ -85,6 +85,8 @@ def _computed_state(
         return {"arn": prefix % ("logs", f"log-group:{physical}:*")}
     if type_token == "aws:iam/role:Role":
         return {"arn": f"arn:aws:iam::{ACCOUNT_ID}:role/{physical}"}
+    if type_token == "aws:sns/topic:Topic":
+        return {"arn": prefix % ("sns", physical)}
     if type_token == "aws:kms/key:Key":
         return {"arn": prefix % ("kms", f"key/{resource_id}"), "keyId": resource_id}
     if type_token == "aws:lambda/function:Function":

@@ -1,6 +1,6 @@
 // Settings read from the environment once, when the module loads. Any invalid value throws a
 // ConfigurationError naming the variable, the value and what is allowed, which Lambda reports
-// as an init error instead of answering requests with a half-configured function.
+// as an init error instead of serving requests with a half-configured function.
 
 import { ConfigurationError } from "./errors.mjs";
 

@@ -1,5 +1,5 @@
 // The DynamoDB client with timeouts and retries bounded so that one invocation, retries included,
-// answers well inside the function's 10 second timeout, after which API Gateway gives up anyway.
+// responds well inside the function's 10 second timeout, after which API Gateway gives up anyway.
 
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { NodeHttpHandler } from "@smithy/node-http-handler";

@@ -34,7 +34,7 @@ export class ConflictError extends WebhookError {}
 
 /**
  * Storage call failed. `retryable` is true for throttling, timeouts and network or server faults
- * (answered 503), false for errors that a retry would repeat, such as a missing table (answered 500).
+ * (status 503), false for errors that a retry would repeat, such as a missing table (status 500).
  */
 export class StorageError extends WebhookError {
   constructor(message, { retryable, cause }) {

@@ -1,4 +1,4 @@
-// The request pipeline: read, verify, validate, mask, store, answer, and log one line.
+// The request pipeline: read, verify, validate, mask, store, respond, and log one line.
 // Its collaborators are passed in, so unit tests run it with stubs and index.mjs with real ones.
 
 import { createHash } from "node:crypto";
@@ -12,9 +12,9 @@ import { parseTransaction } from "./validation.mjs";
 
 // Upper bound for the storage step, below the 10 s function timeout so that a 503 still gets out.
 export const STORAGE_DEADLINE_MS = 8000;
-// Time kept back from the remaining invocation time to build the answer and write the log line.
+// Time kept back from the remaining invocation time to build the response and write the log line.
 export const RESPONSE_RESERVE_MS = 500;
-// Below this, a storage call would be cut off before DynamoDB could answer, so none is attempted.
+// Below this, a storage call would be cut off before DynamoDB could respond, so none is attempted.
 const MIN_STORAGE_BUDGET_MS = 100;
 
 /**

@@ -1,5 +1,5 @@
 // Masks card numbers in the JSON body text before it is stored. A card number is a maximal run of
-// 13 to 19 digits that passes the Luhn check; it keeps its first 6 and last 4 digits and its length.
+// 13 to 19 digits that passes the Luhn check. Masking keeps its first 6 and last 4 digits and its length.
 
 const MIN_CARD_DIGITS = 13;
 const MAX_CARD_DIGITS = 19;

@@ -4,7 +4,7 @@
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from "./errors.mjs";
 
 const JSON_MEDIA_TYPE = "application/json";
-// Longest header value quoted back in a 415 message, so a caller cannot make the answer large.
+// Longest header value quoted back in a 415 message, so a caller cannot make the response large.
 const MAX_QUOTED_HEADER_CHARS = 100;
 
 /**

@@ -21,7 +21,7 @@ export function successResponse(outcome, { transactionId, timestamp }) {
 
 /**
  * Returns the result and log details for a thrown error: `{ response, outcome, level }`.
- * Unknown errors answer 500 so that the gateway retries.
+ * Unknown errors return 500 so that the gateway retries.
  */
 export function errorResponse(error, key) {
   if (error instanceof UnsupportedMediaTypeError) {

@@ -7,7 +7,7 @@ import { PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { ConflictError, StorageError } from "./errors.mjs";
 
 // Errors that a later try may not repeat; anything else, such as a missing table or denied access,
-// needs an operator and is answered 500.
+// needs an operator and returns status 500.
 const RETRYABLE_ERROR_NAMES = new Set([
   "AbortError",
   "TimeoutError",

@@ -1,6 +1,6 @@
 // Parses the raw body as JSON and checks every field rule of the transaction contract, reporting all
 // failures at once. Messages describe the rule and the type received, never the value, because
-// answers must not echo the payload.
+// responses must not echo the payload.
 
 import { ValidationError } from "./errors.mjs";
 

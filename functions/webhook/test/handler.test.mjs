@@ -45,7 +45,7 @@ function bodyOf(response) {
 }
 
 describe("handler", () => {
-  it("answers 200 stored with the key", async () => {
+  it("returns 200 stored with the key", async () => {
     const { handler } = setUp();
     const transaction = validTransaction();
 
@@ -87,7 +87,7 @@ describe("handler", () => {
     assert.equal(records[0].bodySha256, createHash("sha256").update(bytes).digest("hex"));
   });
 
-  it("answers 200 duplicate for a redelivery", async () => {
+  it("returns 200 duplicate for a redelivery", async () => {
     const { handler } = setUp({ store: async () => "duplicate" });
 
     const response = await handler(signedEvent(validTransaction()), {});
@@ -96,7 +96,7 @@ describe("handler", () => {
     assert.equal(bodyOf(response).status, "duplicate");
   });
 
-  it("answers 409 and logs a warning for a conflict", async () => {
+  it("returns 409 and logs a warning for a conflict", async () => {
     const { handler, lines } = setUp({
       store: async () => {
         throw new ConflictError("different body");
@@ -110,7 +110,7 @@ describe("handler", () => {
     assert.equal(JSON.parse(lines[0]).level, "WARN");
   });
 
-  it("answers 400 with every failing field", async () => {
+  it("returns 400 with every failing field", async () => {
     const { handler, records } = setUp();
 
     const response = await handler(signedEvent({ transactionId: "bad id", amount: 5 }), {});
@@ -123,7 +123,7 @@ describe("handler", () => {
     assert.equal(records.length, 0);
   });
 
-  it("answers 400 for a signed body that is not JSON", async () => {
+  it("returns 400 for a signed body that is not JSON", async () => {
     const { handler } = setUp();
 
     const response = await handler(signedEvent("not json"), {});
@@ -132,7 +132,7 @@ describe("handler", () => {
     assert.equal(bodyOf(response).errors[0].field, "body");
   });
 
-  it("answers 401 for a wrong secret before looking at the body", async () => {
+  it("returns 401 for a wrong secret before looking at the body", async () => {
     const { handler } = setUp();
 
     const response = await handler(signedEvent("not json", { secret: UNKNOWN_SECRET }), {});
@@ -141,7 +141,7 @@ describe("handler", () => {
     assert.equal(bodyOf(response).status, "unauthorized");
   });
 
-  it("answers 401 for a replayed timestamp", async () => {
+  it("returns 401 for a replayed timestamp", async () => {
     const { handler } = setUp();
 
     const response = await handler(signedEvent(validTransaction(), { timestamp: NOW_SECONDS - 301 }), {});
@@ -149,7 +149,7 @@ describe("handler", () => {
     assert.equal(response.statusCode, 401);
   });
 
-  it("answers 415 before checking the signature", async () => {
+  it("returns 415 before checking the signature", async () => {
     const { handler } = setUp();
     const event = signedEvent(validTransaction(), { secret: UNKNOWN_SECRET, headers: { "Content-Type": "text/plain" } });
 
@@ -158,7 +158,7 @@ describe("handler", () => {
     assert.equal(response.statusCode, 415);
   });
 
-  it("answers 413 before checking the signature", async () => {
+  it("returns 413 before checking the signature", async () => {
     const { handler } = setUp();
     const event = signedEvent(validTransaction({ padding: "x".repeat(5000) }), { secret: UNKNOWN_SECRET });
 
@@ -167,7 +167,7 @@ describe("handler", () => {
     assert.equal(response.statusCode, 413);
   });
 
-  it("answers 503 when storage is unavailable", async () => {
+  it("returns 503 when storage is unavailable", async () => {
     const { handler, lines } = setUp({
       store: async () => {
         throw new StorageError("PutItem failed", { retryable: true });
@@ -180,7 +180,7 @@ describe("handler", () => {
     assert.equal(JSON.parse(lines[0]).level, "ERROR");
   });
 
-  it("answers 500 when storage fails for good", async () => {
+  it("returns 500 when storage fails for good", async () => {
     const { handler } = setUp({
       store: async () => {
         throw new StorageError("PutItem failed", { retryable: false });
@@ -192,7 +192,7 @@ describe("handler", () => {
     assert.equal(response.statusCode, 500);
   });
 
-  it("answers 500 for an unexpected error", async () => {
+  it("returns 500 for an unexpected error", async () => {
     const { handler, lines } = setUp({
       store: async () => {
         throw new TypeError("cannot read properties of undefined");
@@ -205,7 +205,7 @@ describe("handler", () => {
     assert.ok(JSON.parse(lines[0]).error.stack.includes("TypeError"));
   });
 
-  it("answers 401, not a crash, for an empty event", async () => {
+  it("returns 401, not a crash, for an empty event", async () => {
     const { handler } = setUp();
 
     const response = await handler({ headers: { "content-type": "application/json" } }, undefined);
@@ -242,7 +242,7 @@ describe("handler", () => {
     assert.ok(STORAGE_DEADLINE_MS <= 8000);
   });
 
-  it("logs one line with the request fields and no body, secret or card number", async () => {
+  it("logs one line without body, secret or card", async () => {
     const { handler, lines } = setUp();
     const event = signedEvent(validTransaction({ card: VISA, note: "private note" }));
 

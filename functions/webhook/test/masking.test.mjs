@@ -83,7 +83,7 @@ describe("maskCardNumbers", () => {
     assert.ok(masked.startsWith('{\n  "transactionId": "t-1",\n'));
   });
 
-  it("masks a transactionId that is not at the top level of an array body", () => {
+  it("masks transactionId inside an array body", () => {
     assert.equal(maskCardNumbers(`[{"transactionId":"${VISA}"}]`), `[{"transactionId":"${VISA_MASKED}"}]`);
   });
 });

@@ -29,9 +29,9 @@ NODE_BINARIES = {
     "node24": FUNCTION_DIR / "node_modules" / "node24" / "bin" / "node",
 }
 REGION = "us-east-1"
-# Longest wait for one answer: above the 10 s function timeout, so a slow handler fails its
+# Longest wait for one result: above the 10 s function timeout, so a slow handler fails its
 # assertion on elapsed time instead of hanging the suite.
-ANSWER_TIMEOUT_SECONDS = 20
+RESULT_TIMEOUT_SECONDS = 20
 
 
 def require_build(node_name: str) -> tuple[Path, Path]:
@@ -80,7 +80,8 @@ class HandlerProcess:
         shutil.copyfile(bundle_path, isolated_bundle)
         result_read, result_write = os.pipe()
 
-        self.process = subprocess.Popen(
+        # The command is built from this repository's own paths, never from test input.
+        self.process = subprocess.Popen(  # noqa: S603
             [str(node_path), str(RUNNER_PATH), str(isolated_bundle), str(result_write)],
             cwd=work_dir,
             env=environment,
@@ -105,7 +106,7 @@ class HandlerProcess:
         ]
         for thread in self._threads:
             thread.start()
-        self.startup = self._messages.get(timeout=ANSWER_TIMEOUT_SECONDS)
+        self.startup = self._messages.get(timeout=RESULT_TIMEOUT_SECONDS)
 
     def _read_results(self, stream) -> None:
         for line in stream:
@@ -118,16 +119,16 @@ class HandlerProcess:
             sink.append(line.rstrip("\n"))
 
     def invoke_many(self, events: list[dict], remaining_ms: int | None = None) -> list[dict]:
-        """Send every event in one write, so all invocations start together, and return their results in order."""
+        """Send all events in one write, so the invocations run together; return results in order."""
         ids = [uuid.uuid4().hex for _ in events]
         payload = "".join(
             json.dumps({"id": request_id, "event": event, "remainingMs": remaining_ms}) + "\n"
-            for request_id, event in zip(ids, events)
+            for request_id, event in zip(ids, events, strict=True)
         )
         self.process.stdin.write(payload)
         self.process.stdin.flush()
 
-        deadline = time.monotonic() + ANSWER_TIMEOUT_SECONDS
+        deadline = time.monotonic() + RESULT_TIMEOUT_SECONDS
         while not all(request_id in self._results for request_id in ids):
             message = self._messages.get(timeout=max(0.1, deadline - time.monotonic()))
             if message["type"] == "closed":
@@ -147,7 +148,7 @@ class HandlerProcess:
         if self.process.poll() is None:
             self.process.stdin.close()
             try:
-                self.process.wait(timeout=ANSWER_TIMEOUT_SECONDS)
+                self.process.wait(timeout=RESULT_TIMEOUT_SECONDS)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
@@ -231,7 +232,7 @@ def closed_port_url() -> str:
 
 
 class SilentServer:
-    """A TCP server on 127.0.0.1 that accepts connections and never answers, like a hung endpoint."""
+    """A TCP server on 127.0.0.1 that accepts connections and never responds, like a hung endpoint."""
 
     def __init__(self):
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
