@@ -12,7 +12,7 @@ const DEFAULT_MAX_BODY_BYTES = 262144;
 // API Gateway REST APIs reject payloads above 10 MB, so a larger limit could never apply.
 const MAX_BODY_BYTES_CEILING = 10 * 1024 * 1024;
 const SECRET_PREFIX = "whsec_";
-// Standard Webhooks asks for secrets of 24 to 64 random bytes.
+// The Standard Webhooks specification calls for random secrets of 24 to 64 bytes (192 to 512 bits).
 const MIN_SECRET_BYTES = 24;
 const MAX_SECRET_BYTES = 64;
 const BASE64_PATTERN = /^[A-Za-z0-9+/]+={0,2}$/;

@@ -21,8 +21,8 @@ const MIN_STORAGE_BUDGET_MS = 100;
  * Creates the Lambda handler.
  *
  * `verify(headers, rawBody)` checks the signature, `storeTransaction(record, { abortSignal })`
- * writes the item, and `nowMs()` returns epoch milliseconds. The handler never throws: every
- * error becomes a proxy result, and storage failures become 5xx, never 2xx.
+ * writes the item, and `nowMs()` returns epoch milliseconds. Errors from these steps become proxy
+ * results instead of rejections, and a storage failure becomes a 5xx, never a 2xx.
  */
 export function createHandler({ config, verify, storeTransaction, logger, nowMs = Date.now }) {
   return async function handler(event, context) {

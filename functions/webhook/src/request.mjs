@@ -4,7 +4,7 @@
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from "./errors.mjs";
 
 const JSON_MEDIA_TYPE = "application/json";
-// Longest header value quoted back in a 415 message, so a caller cannot make the response large.
+// Maximum characters of the Content-Type quoted in a 415 message, so a caller cannot make the response large.
 const MAX_QUOTED_HEADER_CHARS = 100;
 
 /**
@@ -66,7 +66,7 @@ function checkContentType(contentType) {
 }
 
 // NOTE: a body that is not base64-encoded reaches Lambda as a JavaScript string, so its bytes are
-// re-encoded as UTF-8 here; that equals what the caller sent for every valid UTF-8 body.
+// re-encoded as UTF-8 here. The result equals what the caller sent only for valid UTF-8 bodies.
 function readBody(event) {
   if (event.body === null || event.body === undefined) {
     return Buffer.alloc(0);

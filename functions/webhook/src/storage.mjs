@@ -1,5 +1,5 @@
 // Stores a transaction exactly once. The conditional PutItem creates the item only when its key
-// (transactionId and timestamp) is new; otherwise DynamoDB returns the stored item, and the hash of
+// (transactionId and timestamp) is new. Otherwise DynamoDB returns the stored item, and the hash of
 // its raw body tells a redelivery (duplicate) from a different event reusing the key (conflict).
 
 import { PutItemCommand } from "@aws-sdk/client-dynamodb";

@@ -29,7 +29,7 @@ NODE_BINARIES = {
     "node24": FUNCTION_DIR / "node_modules" / "node24" / "bin" / "node",
 }
 REGION = "us-east-1"
-# Longest wait for one result: above the 10 s function timeout, so a slow handler fails its
+# Maximum wait for one result: above the 10 s function timeout, so a slow handler fails its
 # assertion on elapsed time instead of hanging the suite.
 RESULT_TIMEOUT_SECONDS = 20
 

@@ -42,7 +42,7 @@ function requireHeader(headers, name) {
   return value.trim();
 }
 
-// Entries of other versions are ignored, as the scheme asks, so senders can add new ones.
+// Entries of other versions, such as v1a (ed25519), are ignored as the scheme specifies, so senders can add them.
 function parseSignatures(header) {
   const candidates = [];
   for (const entry of header.split(" ")) {
