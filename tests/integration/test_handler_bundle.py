@@ -8,7 +8,6 @@ not the function, returns 429 over the rate limit, so that status is not covered
 import base64
 import hashlib
 import json
-import os
 import secrets
 import time
 import uuid
@@ -41,8 +40,6 @@ TIME_BUDGET_SECONDS = 10
 
 @pytest.fixture(scope="module")
 def moto_endpoint():
-    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
-    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

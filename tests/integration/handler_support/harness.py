@@ -109,8 +109,9 @@ class HandlerProcess:
         self.startup = self._messages.get(timeout=RESULT_TIMEOUT_SECONDS)
 
     def _read_results(self, stream) -> None:
-        for line in stream:
-            self._messages.put(json.loads(line))
+        with stream:
+            for line in stream:
+                self._messages.put(json.loads(line))
         self._messages.put({"type": "closed"})
 
     @staticmethod
@@ -154,6 +155,8 @@ class HandlerProcess:
                 self.process.wait()
         for thread in self._threads:
             thread.join(timeout=5)
+        self.process.stdout.close()
+        self.process.stderr.close()
 
 
 def load_failure(node_path: Path, bundle_path: Path, work_dir: Path, environment: dict[str, str]) -> dict:
