@@ -44,7 +44,7 @@ class ExistingKeyEncryption(EncryptionProvider):
 class ManagedKeyEncryption(EncryptionProvider):
     """Creates one symmetric key per stack with yearly rotation and the shortest deletion window.
 
-    The key is created on first use, under its own component, so a stack that never asks for
+    The key is created on first use, under its own component, so a stack that never requests
     encryption creates no key.
     """
 

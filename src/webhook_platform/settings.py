@@ -155,7 +155,7 @@ class StackSettings(BaseModel):
         return [secret.get_secret_value() for secret in secrets if secret is not None]
 
 
-# What each key allows and an example value for the fix command, used in error messages.
+# Allowed values of each key and an example value for the fix command, used in error messages.
 _ALLOWED: Final[dict[str, tuple[str, str]]] = {
     "environmentSuffix": (
         "1 to 24 lowercase letters, digits and hyphens, starting and ending with a letter or digit",
@@ -273,8 +273,8 @@ def load_settings(
 ) -> StackSettings:
     """Read and validate every stack setting, raising one `ConfigurationError` that lists all problems.
 
-    `read` maps a config key (`environmentSuffix`, `aws:region`) to its raw string or None, and
-    `is_secret` tells whether a key was stored encrypted; both default to the running stack's config.
+    `read` maps a config key (`environmentSuffix`, `aws:region`) to its raw string or None.
+    `is_secret` returns whether a key was stored encrypted. Both default to the running stack's config.
     """
     project_config = pulumi.Config(PROJECT)
     aws_config = pulumi.Config("aws")

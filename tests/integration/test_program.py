@@ -107,7 +107,7 @@ def test_every_taggable_resource_has_required_tags():
     _run(check)
 
 
-def test_every_log_group_is_kept_30_days_and_encrypted():
+def test_log_groups_30_days_encrypted():
     def check(run: ProgramRun) -> None:
         key_arn = run.exports[outputs.KMS_KEY_ARN]
         for group in run.mocks.of_type(LOG_GROUP):
