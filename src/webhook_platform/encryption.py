@@ -106,7 +106,7 @@ def cloudwatch_alarms_statement(account_id: str) -> dict[str, Any]:
         "Sid": "AllowCloudWatchAlarmsOfThisAccountToPublish",
         "Effect": "Allow",
         "Principal": {"Service": "cloudwatch.amazonaws.com"},
-        "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
         "Resource": "*",
         # NOTE: AWS's example has no condition. aws:SourceAccount keeps alarms of other accounts
         # off the key; if notifications stop arriving after a deployment, check this first.
