@@ -66,3 +66,21 @@ destroy: install
 
 clean:
 	rm -rf $(FUNCTION_DIR)/dist .pytest_cache .ruff_cache
+
+# Local runner: ports, the stack file whose rate limit, burst and signature settings it applies,
+# and the signing secret (generated and printed by `make local` when unset).
+PORT ?= 8080
+DYNAMODB_PORT ?= 8000
+STACK_FILE ?= Pulumi.$(STACK).yaml
+LOCAL_RUNNER := PYTHONPATH=src:. $(VENV)/bin/python -m webhook_platform.local --stack-file $(STACK_FILE)
+export PORT DYNAMODB_PORT LOCAL_SIGNING_SECRET
+
+.PHONY: local send-sample
+
+## local: serve POST /webhook on 127.0.0.1:PORT with moto's DynamoDB on DYNAMODB_PORT; Ctrl-C stops it
+local: build
+	$(LOCAL_RUNNER) serve
+
+## send-sample: sign and send a valid webhook and each kind of invalid one to `make local`, list the table
+send-sample: install
+	$(LOCAL_RUNNER) send
