@@ -29,6 +29,7 @@ NODE_BINARIES = {
     "node24": FUNCTION_DIR / "node_modules" / "node24" / "bin" / "node",
 }
 REGION = "us-east-1"
+REQUEST_LOG_MESSAGE = "webhook request handled"
 # Maximum wait for one result: above the 10 s function timeout, so a slow handler fails its
 # assertion on elapsed time instead of hanging the suite.
 RESULT_TIMEOUT_SECONDS = 20
@@ -141,9 +142,19 @@ class HandlerProcess:
         """Invoke the handler once and return the runner's result message."""
         return self.invoke_many([event], remaining_ms)[0]
 
-    def log_entries(self) -> list[dict]:
-        """Return the handler's log lines parsed as JSON."""
-        return [json.loads(line) for line in self.log_lines]
+    def request_log_entries(self, count: int) -> list[dict]:
+        """Wait until `count` per-request log lines have arrived, then return all of them parsed.
+
+        A result can arrive before the log line that the handler wrote just ahead of it, because
+        separate threads read the two pipes.
+        """
+        deadline = time.monotonic() + RESULT_TIMEOUT_SECONDS
+        while True:
+            entries = [json.loads(line) for line in list(self.log_lines)]
+            requests = [entry for entry in entries if entry["message"] == REQUEST_LOG_MESSAGE]
+            if len(requests) >= count or time.monotonic() > deadline:
+                return requests
+            time.sleep(0.01)
 
     def close(self) -> None:
         if self.process.poll() is None:
