@@ -15,6 +15,9 @@ export const MAX_ATTEMPTS = 3;
 /**
  * Creates the DynamoDB client. Region, credentials and endpoint come from the SDK's standard
  * sources, so AWS_REGION and AWS_ENDPOINT_URL_DYNAMODB (or AWS_ENDPOINT_URL) apply.
+ *
+ * NOTE: the X-Ray SDK is not bundled, so PutItem calls show up inside the function's trace
+ * segment but not as subsegments of their own.
  */
 export function createDynamoDbClient() {
   return new DynamoDBClient({

@@ -29,14 +29,17 @@ export function createHandler({ config, verify, storeTransaction, logger, nowMs 
     const startedAt = performance.now();
     const apiRequestId = event?.requestContext?.requestId ?? context?.awsRequestId ?? "unknown";
     let key;
+    let deliveryId;
     let result;
 
     try {
       const { headers, rawBody } = readRequest(event ?? {}, config);
-      const { deliveryId } = verify(headers, rawBody);
+      ({ deliveryId } = verify(headers, rawBody));
       const receivedAtMs = nowMs();
       const { text, body, transaction } = parseTransaction(rawBody, { nowMs: receivedAtMs });
       key = { transactionId: transaction.transactionId, timestamp: transaction.timestamp };
+      // Stripe sends the event id in the body, not in a header.
+      deliveryId ??= typeof body.id === "string" && body.id !== "" ? body.id : undefined;
 
       const record = {
         transactionId: transaction.transactionId,
@@ -44,8 +47,7 @@ export function createHandler({ config, verify, storeTransaction, logger, nowMs 
         amount: transaction.amount,
         currency: transaction.currency,
         status: transaction.status,
-        // Stripe sends the event id in the body, not in a header.
-        deliveryId: deliveryId ?? (typeof body.id === "string" && body.id !== "" ? body.id : undefined),
+        deliveryId,
         receivedAt: new Date(receivedAtMs).toISOString(),
         apiRequestId,
         bodySha256: createHash("sha256").update(rawBody).digest("hex"),
@@ -62,6 +64,7 @@ export function createHandler({ config, verify, storeTransaction, logger, nowMs 
       requestId: apiRequestId,
       lambdaRequestId: context?.awsRequestId,
       transactionId: key?.transactionId,
+      deliveryId,
       outcome: result.outcome,
       statusCode: result.response.statusCode,
       durationMs: Math.round((performance.now() - startedAt) * 10) / 10,

@@ -255,6 +255,7 @@ describe("handler", () => {
     assert.equal(entry.requestId, "api-request-1");
     assert.equal(entry.lambdaRequestId, "lambda-1");
     assert.equal(entry.transactionId, "txn_0001");
+    assert.equal(entry.deliveryId, "msg_001");
     assert.equal(entry.outcome, "stored");
     assert.equal(entry.statusCode, 200);
     assert.equal(typeof entry.durationMs, "number");
