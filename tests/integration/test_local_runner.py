@@ -96,11 +96,11 @@ class LocalRunner:
             self.log_lines.append(line.rstrip("\n"))
 
     def worker_pid(self) -> int:
-        for line in self.log_lines:
-            found = re.search(r"Function worker started: pid (\d+)", line)
-            if found:
-                return int(found.group(1))
-        raise AssertionError(f"no worker start line in {self.log_lines}")
+        """Return the process id of the most recently started function worker."""
+        started = [re.search(r"Function worker started: pid (\d+)", line) for line in self.log_lines]
+        pids = [int(found.group(1)) for found in started if found]
+        assert pids, f"no worker start line in {self.log_lines}"
+        return pids[-1]
 
     def stop(self, signal_number: int = signal.SIGINT) -> int:
         if self.process.poll() is None:
@@ -362,6 +362,23 @@ def test_one_worker_serves_every_request(runner):
             continue
 
     assert children == {str(runner.worker_pid())}
+
+
+def test_crashed_worker_is_replaced(runner):
+    crashed_pid = runner.worker_pid()
+    os.kill(crashed_pid, signal.SIGKILL)
+    deadline = time.monotonic() + 5
+    while not any(f"Function worker {crashed_pid} exited" in line for line in runner.log_lines):
+        assert time.monotonic() < deadline, f"no exit line for worker {crashed_pid}: {runner.log_lines[-3:]}"
+        time.sleep(0.05)
+    body = transaction_body()
+
+    status, _, answer = post(runner.url, body, signed_headers(body))
+
+    assert status == 200, runner.log_lines[-5:]
+    assert answer["status"] == "stored"
+    assert runner.worker_pid() != crashed_pid
+    assert any("starting a new one" in line for line in runner.log_lines)
 
 
 def test_sender_gets_expected_answers(runner):

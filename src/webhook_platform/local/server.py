@@ -84,7 +84,7 @@ class WebhookGateway:
 
 
 def _proxy_result(result: dict[str, Any]) -> HttpResponse:
-    """Turn a Lambda proxy result into an HTTP answer, as API Gateway does; raise on a malformed one."""
+    """Turn a Lambda proxy result into an HTTP response as API Gateway does, raising on a malformed one."""
     status = int(result["statusCode"])
     body_text = result.get("body") or ""
     body = base64.b64decode(body_text) if result.get("isBase64Encoded") else str(body_text).encode()
@@ -119,7 +119,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
         started = time.monotonic()
         request_id = new_request_id()
         response = self._answer(request_id)
-        self._write(response, request_id)
+        try:
+            self._write(response, request_id)
+        except (BrokenPipeError, ConnectionResetError) as error:
+            # The caller hung up first; the function has run all the same, as behind API Gateway.
+            self.close_connection = True
+            logger.warning(
+                "Client closed the connection before the response: request %s: %s", request_id, error
+            )
         access_logger.info(
             "%s %s %s %s %.1f ms request_id=%s outcome=%s",
             self.client_address[0],
