@@ -26,8 +26,11 @@ import boto3
 import pytest
 import yaml
 
+from webhook_platform.local.__main__ import main
+from webhook_platform.local.dynamodb import create_table, dynamodb_client, start_dynamodb
 from webhook_platform.local.gateway import ModelCheck
 from webhook_platform.local.runner import BUNDLE_PATH, function_environment
+from webhook_platform.local.sender import Signer, build_deliveries, send_all, stored_items
 from webhook_platform.local.server import LocalApiServer, WebhookGateway
 from webhook_platform.local.stack_file import load_stack_settings
 from webhook_platform.local.throttle import TokenBucket
@@ -498,3 +501,48 @@ def test_token_bucket_refills_at_rate():
     assert admitted_at_start == 3
     assert admitted_after_one_second == 2
     assert admitted_after_long_idle == 3
+
+
+def test_sender_signs_stripe_scheme(tmp_path):
+    bundle_path, node_path = require_build("node24")
+    settings = load_stack_settings(
+        write_stack_file(tmp_path / "Pulumi.stripe.yaml", signatureScheme="stripe")
+    )
+    moto_server, endpoint_url = start_dynamodb(0)
+    create_table(dynamodb_client(endpoint_url, settings.region), "transactions-stripe")
+    worker = NodeWorker(
+        node_path=node_path,
+        bundle_path=bundle_path,
+        environment=function_environment(settings, "transactions-stripe", endpoint_url, SECRET),
+        function_name="webhook-processor-test",
+        function_timeout_seconds=10,
+    )
+    worker.start()
+    server = LocalApiServer(0, WebhookGateway(TokenBucket(100, 100), ModelCheck(), worker))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    printed: list[str] = []
+
+    try:
+        deliveries = build_deliveries(settings, Signer("stripe", SECRET))
+        unexpected = send_all(server.url, deliveries, write=printed.append)
+        items = stored_items(endpoint_url, settings.region, "transactions-stripe")
+    finally:
+        server.shutdown()
+        server.server_close()
+        worker.stop()
+        moto_server.stop()
+
+    assert unexpected == 0, printed
+    assert "Stripe-Signature" in deliveries[0].headers
+    assert len(items) == 1
+    assert items[0]["deliveryId"].startswith("evt_")
+
+
+def test_missing_stack_file_fails_clearly(tmp_path, capsys):
+    missing = tmp_path / "Pulumi.missing.yaml"
+
+    exit_code = main(["--stack-file", str(missing), "serve"])
+
+    assert exit_code == 1
+    assert f"Stack file {missing} cannot be read" in capsys.readouterr().err
