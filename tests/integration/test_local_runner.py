@@ -12,6 +12,7 @@ import os
 import re
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -546,3 +547,32 @@ def test_missing_stack_file_fails_clearly(tmp_path, capsys):
 
     assert exit_code == 1
     assert f"Stack file {missing} cannot be read" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("variable", ["PORT", "DYNAMODB_PORT"])
+def test_busy_port_fails_clearly(variable):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        busy_port = taken.getsockname()[1]
+        environment = {
+            **os.environ,
+            "PORT": "0",
+            "DYNAMODB_PORT": "0",
+            variable: str(busy_port),
+            "LOCAL_SIGNING_SECRET": SECRET,
+            "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "src"), str(REPO_ROOT)]),
+        }
+
+        result = subprocess.run(
+            [sys.executable, "-m", "webhook_platform.local", "serve"],
+            cwd=REPO_ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=RUNNER_TIMEOUT_SECONDS,
+            check=False,
+        )
+
+    assert result.returncode == 1, result.stderr
+    assert f"{variable} {busy_port} on 127.0.0.1 is in use" in result.stderr

@@ -116,7 +116,13 @@ def serve(options: RunnerOptions) -> int:
         worker.start()
 
         throttle = TokenBucket(settings.rate_limit_per_second, settings.burst_limit)
-        http_server = LocalApiServer(options.port, WebhookGateway(throttle, ModelCheck(), worker))
+        try:
+            http_server = LocalApiServer(options.port, WebhookGateway(throttle, ModelCheck(), worker))
+        except OSError as error:
+            raise OSError(
+                f"PORT {options.port} on 127.0.0.1 is in use ({error.strerror}). "
+                "Fix: stop the other process, or set PORT to a free port (0 picks one)."
+            ) from error
         server_thread = threading.Thread(target=http_server.serve_forever, name="http-server", daemon=True)
         server_thread.start()
 
