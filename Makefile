@@ -84,3 +84,9 @@ local: build
 ## send-sample: sign and send a valid webhook and each kind of invalid one to `make local`, list the table
 send-sample: install
 	$(LOCAL_RUNNER) send
+
+## inventory: list offline what `pulumi up` would create for STACK_FILE, with the policy verdicts
+inventory: build
+	PYTHONPATH=src $(VENV)/bin/python -m webhook_platform inventory --stack-file $(STACK_FILE)
+
+.PHONY: inventory
