@@ -2,7 +2,7 @@
 
 import runpy
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -127,12 +127,20 @@ class OfflineRun:
     exports: dict[str, Any]
 
 
-def run_offline(config: Mapping[str, str], stack: str = "offline") -> OfflineRun:
-    """Run `__main__.py` with `config` under fresh mocks and return every resource and export.
+Inspect = Callable[[RecordingMocks, dict[str, Any]], None]
 
-    Nothing reaches AWS, because the mocks return the state of each resource registration and the
-    results of the two data-source calls the program makes.
-    Exceptions the program raises, such as `ConfigurationError`, propagate.
+
+def run_under_mocks(
+    config: Mapping[str, str],
+    declare: Callable[[], None],
+    inspect: Inspect | None = None,
+    stack: str = "offline",
+) -> tuple[RecordingMocks, dict[str, Any]]:
+    """Call `declare` with `config` under fresh mocks, and return the recorded resources and exports.
+
+    `inspect`, when given, runs inside an Output that waits on the URN of every registered
+    resource and on every export, so it sees the complete program. The `pulumi.runtime.test`
+    wrapper awaits that Output, so an exception raised in `inspect` fails the run.
     """
     # `__main__.py` imports `container` from the repository root, as `pulumi up` does from its cwd.
     if str(REPOSITORY_ROOT) not in sys.path:
@@ -151,8 +159,8 @@ def run_offline(config: Mapping[str, str], stack: str = "offline") -> OfflineRun
     exports: dict[str, Any] = {}
 
     @pulumi.runtime.test
-    def declare() -> pulumi.Output[None]:
-        runpy.run_path(str(PROGRAM), run_name="__main__")
+    def declare_and_wait() -> pulumi.Output[None]:
+        declare()
         stack_outputs = pulumi.runtime.get_root_resource().outputs  # type: ignore[union-attr]
 
         # Waiting on every URN as well as the exports makes the run end only after the mocks
@@ -160,10 +168,28 @@ def run_offline(config: Mapping[str, str], stack: str = "offline") -> OfflineRun
         urns = [resource.urn for resource in registered]
         exported = list(stack_outputs.values())
 
-        def keep_exports(resolved: list[Any]) -> None:
+        def finish(resolved: list[Any]) -> None:
             exports.update(dict(zip(stack_outputs.keys(), resolved[len(urns) :], strict=True)))
+            if inspect is not None:
+                inspect(mocks, exports)
 
-        return pulumi.Output.all(*urns, *exported).apply(keep_exports)
+        return pulumi.Output.all(*urns, *exported).apply(finish)
 
-    declare()
+    declare_and_wait()
+    return mocks, exports
+
+
+def run_main() -> None:
+    """Run `__main__.py` as `pulumi up` would."""
+    runpy.run_path(str(PROGRAM), run_name="__main__")
+
+
+def run_offline(config: Mapping[str, str], stack: str = "offline") -> OfflineRun:
+    """Run `__main__.py` with `config` under fresh mocks and return every resource and export.
+
+    Nothing reaches AWS, because the mocks return the state of each resource registration and the
+    results of the two data-source calls the program makes.
+    Exceptions the program raises, such as `ConfigurationError`, propagate.
+    """
+    mocks, exports = run_under_mocks(config, run_main, stack=stack)
     return OfflineRun(resources=list(mocks.resources), exports=exports)

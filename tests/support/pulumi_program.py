@@ -2,12 +2,9 @@
 
 import datetime
 import json
-import runpy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-
-import pulumi
 
 from webhook_platform.offline import (
     ACCOUNT_ID,
@@ -15,9 +12,9 @@ from webhook_platform.offline import (
     REPOSITORY_ROOT,
     RecordedResource,
     RecordingMocks,
-    set_stack_config,
+    run_main,
+    run_under_mocks,
 )
-from webhook_platform.settings import PROJECT
 
 __all__ = ["ACCOUNT_ID", "REGION", "REPOSITORY_ROOT", "RecordedResource", "RecordingMocks"]
 
@@ -57,25 +54,12 @@ def run_program(
     `configure_container` for overrides before the stack is declared. With `declare` set, only
     what it declares runs (unit tests of one component); `config` still applies.
     """
-    mocks = RecordingMocks()
-    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack="test", preview=False)
-    set_stack_config({**BASE_CONFIG, **(config or {})})
 
-    registered: list[pulumi.Resource] = []
-
-    def record(args: pulumi.ResourceTransformationArgs) -> None:
-        registered.append(args.resource)
-
-    pulumi.runtime.register_stack_transformation(record)
-    exports: dict[str, Any] = {}
-
-    @pulumi.runtime.test
-    def declare_and_check() -> pulumi.Output[None]:
+    def declare_program() -> None:
         if declare is not None:
             declare()
         elif configure_container is None:
-            namespace = runpy.run_path(str(REPOSITORY_ROOT / "__main__.py"), run_name="__main__")
-            del namespace
+            run_main()
         else:
             from container import Container
             from webhook_platform.settings import load_settings
@@ -84,20 +68,11 @@ def run_program(
             configure_container(container)
             container.platform().deploy().export()
 
-        stack_outputs = pulumi.runtime.get_root_resource().outputs  # type: ignore[union-attr]
-        exports.update(stack_outputs)
-        urns = [resource.urn for resource in registered]
-        exported = list(stack_outputs.values())
+    def inspect(mocks: RecordingMocks, exports: dict[str, Any]) -> None:
+        assert mocks.resources, "the program declared no resources"
+        check(ProgramRun(mocks=mocks, exports=exports))
 
-        def run_check(resolved: list[Any]) -> None:
-            values = resolved[len(urns) :]
-            exports.update(dict(zip(stack_outputs.keys(), values, strict=True)))
-            assert mocks.resources, "the program declared no resources"
-            check(ProgramRun(mocks=mocks, exports=exports))
-
-        return pulumi.Output.all(*urns, *exported).apply(run_check)
-
-    declare_and_check()
+    run_under_mocks({**BASE_CONFIG, **(config or {})}, declare_program, inspect, stack="test")
 
 
 def policy_document(resource: RecordedResource) -> dict[str, Any]:
