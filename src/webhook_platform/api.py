@@ -39,16 +39,29 @@ ACCESS_LOG_FORMAT: Final = json.dumps(
         "integrationStatus": "$context.integration.status",
         "integrationLatency": "$context.integration.latency",
         "errorMessage": "$context.error.message",
-        "validationError": "$context.error.validationErrorString",
         "xrayTraceId": "$context.xrayTraceId",
     },
     separators=(",", ":"),
 )
 
-# API Gateway answers a body that fails the model with this gateway response; the default one
-# only says "Invalid request body", this one also names what failed.
-BAD_REQUEST_BODY_TEMPLATE: Final = (
-    '{"status":"invalid","message":"$context.error.message","errors":"$context.error.validationErrorString"}'
+# API Gateway's response to a body that fails the model, in the shape of the function's own 400.
+# It is constant on purpose: `$context.error.validationErrorString` can quote the rejected body and
+# contains unescaped double quotes, so it would leak payload data and could break the JSON.
+BAD_REQUEST_BODY_TEMPLATE: Final = json.dumps(
+    {
+        "status": "invalid",
+        "message": "$context.error.message",
+        "errors": [
+            {
+                "field": "body",
+                "message": (
+                    "body must be a JSON object with the string fields transactionId, amount, "
+                    "currency and status and the integer field timestamp"
+                ),
+            }
+        ],
+    },
+    separators=(",", ":"),
 )
 
 

@@ -178,7 +178,7 @@ def alarm_specs(settings: StackSettings, monitored: MonitoredNames) -> list[Alar
             datapoints_to_alarm=3,
             description=(
                 f"More than {settings.alarm_api_4xx_rate_percent}% of requests were rejected with "
-                "4XX. Look first at the access log's status and validationError fields: 401 means "
+                "4XX. Look first at the access log's status and errorMessage fields: 401 means "
                 "a signing secret mismatch, 400 a contract change, 429 the rate limit."
             ),
         ),
