@@ -69,25 +69,39 @@ def today_utc() -> datetime.date:
     return datetime.datetime.now(datetime.UTC).date()
 
 
+def accepted_runtimes(today: datetime.date) -> list[str]:
+    """Return the runtimes on which AWS still creates functions on `today`."""
+    return [runtime.identifier for runtime in NODEJS_RUNTIMES.values() if runtime.block_create > today]
+
+
+def blocked_runtime_problem(identifier: str, today: datetime.date) -> str | None:
+    """Describe why AWS rejects new functions on `identifier` on `today`, or return None if it accepts them.
+
+    From the block-create date a first `pulumi up` fails at the AWS API, so preview reports the fix
+    instead.
+    """
+    lifecycle = NODEJS_RUNTIMES[identifier]
+    if today < lifecycle.block_create:
+        return None
+    return (
+        f"webhook-platform:lambdaRuntime = {identifier}: AWS has rejected new functions on this "
+        f"runtime since {lifecycle.block_create.isoformat()} and updates to existing ones since "
+        f"{lifecycle.block_update.isoformat()}. Runtimes AWS still accepts: "
+        f"{', '.join(accepted_runtimes(today))}. Fix: pulumi config set lambdaRuntime {DEFAULT_RUNTIME}"
+    )
+
+
 def check_runtime(identifier: str, clock: Clock = today_utc) -> RuntimeLifecycle:
     """Return the lifecycle of `identifier`, warning when AWS has deprecated it.
 
-    Raises `ConfigurationError` when AWS no longer lets a function be created on the runtime: from
-    that date a first `pulumi up` fails at the AWS API, so preview stops it with the fix instead.
+    Raises `ConfigurationError` when AWS no longer lets a function be created on the runtime.
     """
     lifecycle = NODEJS_RUNTIMES[identifier]
     today = clock()
-    supported = ", ".join(
-        runtime.identifier for runtime in NODEJS_RUNTIMES.values() if runtime.block_create > today
-    )
 
-    if today >= lifecycle.block_create:
-        raise ConfigurationError(
-            f"webhook-platform:lambdaRuntime = {identifier}: AWS has rejected new functions on this "
-            f"runtime since {lifecycle.block_create.isoformat()} and updates to existing ones "
-            f"since {lifecycle.block_update.isoformat()}. Runtimes AWS still accepts: {supported}. "
-            f"Fix: pulumi config set lambdaRuntime {DEFAULT_RUNTIME}"
-        )
+    problem = blocked_runtime_problem(identifier, today)
+    if problem is not None:
+        raise ConfigurationError(problem)
 
     if today >= lifecycle.deprecation:
         pulumi.log.warn(

@@ -1,8 +1,9 @@
 """Typed stack settings read from `pulumi.Config`, validated once at preview."""
 
+import difflib
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Annotated, Any, Final, Literal
 
 import pulumi
@@ -10,7 +11,13 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 
 from webhook_platform import contract
 from webhook_platform.errors import ConfigurationError
-from webhook_platform.runtimes import DEFAULT_RUNTIME, NODEJS_RUNTIMES
+from webhook_platform.runtimes import (
+    DEFAULT_RUNTIME,
+    NODEJS_RUNTIMES,
+    Clock,
+    blocked_runtime_problem,
+    today_utc,
+)
 
 PROJECT: Final = "webhook-platform"
 
@@ -172,7 +179,11 @@ _ALLOWED: Final[dict[str, tuple[str, str]]] = {
         "whsec_ followed by at least 24 bytes of base64 (set it with --secret)",
         "--secret whsec_<base64>",
     ),
-    "lambdaRuntime": (f"one of {', '.join(NODEJS_RUNTIMES)}", DEFAULT_RUNTIME),
+    "lambdaRuntime": (
+        f"a Node.js runtime AWS still accepts (of {', '.join(NODEJS_RUNTIMES)}, the ones whose "
+        "block-create date has not passed)",
+        DEFAULT_RUNTIME,
+    ),
     "lambdaMemoryMb": ("an integer from 128 to 10240 (megabytes)", "1024"),
     "reservedConcurrency": (
         "an integer from 1 to 10000, or off for no reserved concurrency",
@@ -267,14 +278,39 @@ def _parse_raw(key: str, raw: str, problems: list[str]) -> Any:
     return raw
 
 
+def _configured_keys() -> set[str]:
+    """Return every config key the running stack sets, as `namespace:key`."""
+    return set(pulumi.runtime.config.CONFIG.get()) | set(pulumi.runtime.config.get_config_env())
+
+
+def _unknown_key_problems(keys: Iterable[str]) -> list[str]:
+    """Describe each project key that is not a setting, so a misspelling does not pass unnoticed."""
+    problems = []
+    for full_key in sorted(keys):
+        namespace, _, key = full_key.partition(":")
+        if namespace != PROJECT or key in _ALLOWED:
+            continue
+        close = difflib.get_close_matches(key, [known for known in _ALLOWED if ":" not in known], n=1)
+        hint = f" Did you mean {close[0]}?" if close else ""
+        problems.append(
+            f"{full_key} is not a setting of this project, so its value would be ignored.{hint} "
+            f"Fix: pulumi config rm {key}, then set the intended key; the README lists every setting"
+        )
+    return problems
+
+
 def load_settings(
     read: ConfigReader | None = None,
     is_secret: SecretCheck | None = None,
+    keys: Iterable[str] | None = None,
+    clock: Clock = today_utc,
 ) -> StackSettings:
     """Read and validate every stack setting, raising one `ConfigurationError` that lists all problems.
 
     `read` maps a config key (`environmentSuffix`, `aws:region`) to its raw string or None.
-    `is_secret` returns whether a key was stored encrypted. Both default to the running stack's config.
+    `is_secret` returns whether a key was stored encrypted, and `keys` lists every key set as
+    `namespace:key`. All three default to the running stack's config. `clock` dates the check that
+    AWS still accepts the chosen runtime.
     """
     project_config = pulumi.Config(PROJECT)
     aws_config = pulumi.Config("aws")
@@ -290,7 +326,7 @@ def load_settings(
         def is_secret(key: str) -> bool:
             return pulumi.runtime.is_config_secret(_full_key(key))
 
-    problems: list[str] = []
+    problems: list[str] = _unknown_key_problems(_configured_keys() if keys is None else keys)
     values: dict[str, Any] = {}
 
     for key in _ALLOWED:
@@ -322,6 +358,13 @@ def load_settings(
             reason = item["msg"].removeprefix("Value error, ")
             problems.append(_describe(key, raw, reason))
 
+    # Checked on the raw value, so a blocked runtime is reported together with any other problem.
+    runtime = raw_values.get("lambdaRuntime", DEFAULT_RUNTIME)
+    if runtime in NODEJS_RUNTIMES:
+        runtime_problem = blocked_runtime_problem(runtime, clock())
+        if runtime_problem is not None:
+            problems.append(runtime_problem)
+
     if values.get("namingStrategy") == "prefixed" and "namePrefix" not in raw_values:
         problems.append(_describe("namePrefix", None, "required by namingStrategy prefixed"))
 
@@ -333,6 +376,11 @@ def load_settings(
     return settings
 
 
-def settings_from_mapping(config: Mapping[str, str]) -> StackSettings:
+def settings_from_mapping(config: Mapping[str, str], clock: Clock = today_utc) -> StackSettings:
     """Validate settings given as a plain mapping of config keys to raw strings (tests, tools)."""
-    return load_settings(read=config.get, is_secret=lambda key: True)
+    return load_settings(
+        read=config.get,
+        is_secret=lambda key: True,
+        keys=[key if ":" in key else f"{PROJECT}:{key}" for key in config],
+        clock=clock,
+    )

@@ -204,3 +204,8 @@ def test_missing_bundle_names_build_command(tmp_path):
 
     with pytest.raises(BundleMissingError, match="make build"):
         _capture(configure_container=empty_bundle_dir)
+
+
+def test_misspelled_key_fails_at_preview():
+    with pytest.raises(ConfigurationError, match="Did you mean burstLimit"):
+        _capture({"burstLimt": "50"})

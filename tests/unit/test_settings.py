@@ -1,5 +1,7 @@
 """Stack settings: defaults, and one clear message for every invalid or missing key."""
 
+import datetime
+
 import pytest
 
 from webhook_platform.errors import ConfigurationError
@@ -56,8 +58,8 @@ def test_missing_required_keys_are_all_reported():
         ("environment", "qa", "one of dev, staging, prod"),
         ("team", "", "1 to 256"),
         ("costCenter", "cc#1", "letters, digits, spaces"),
-        ("lambdaRuntime", "nodejs16.x", "one of nodejs18.x, nodejs20.x, nodejs22.x, nodejs24.x"),
-        ("lambdaRuntime", "python3.13", "one of nodejs18.x"),
+        ("lambdaRuntime", "nodejs16.x", "a Node.js runtime AWS still accepts"),
+        ("lambdaRuntime", "python3.13", "of nodejs18.x, nodejs20.x, nodejs22.x, nodejs24.x"),
         ("lambdaMemoryMb", "64", "from 128 to 10240"),
         ("lambdaMemoryMb", "lots", "from 128 to 10240"),
         ("reservedConcurrency", "0", "or off"),
@@ -134,3 +136,33 @@ def test_signing_secrets_current_first():
 def test_extra_tags_parsed_from_json():
     settings = settings_from_mapping({**REQUIRED, "extraTags": '{"Owner": "payments@example.com"}'})
     assert settings.extra_tags == {"Owner": "payments@example.com"}
+
+
+def test_blocked_runtime_reported_with_other_problems():
+    message = _error(lambdaMemoryMb="64", lambdaRuntime="nodejs18.x")
+    assert "(2 problem(s))" in message
+    assert "webhook-platform:lambdaMemoryMb = '64'" in message
+    assert "webhook-platform:lambdaRuntime = nodejs18.x: AWS has rejected new functions" in message
+    assert "Fix: pulumi config set lambdaRuntime nodejs24.x" in message
+
+
+def test_runtime_accepted_before_block_date():
+    before_block = datetime.date(2026, 5, 31)
+    settings = settings_from_mapping({**REQUIRED, "lambdaRuntime": "nodejs20.x"}, clock=lambda: before_block)
+    assert settings.lambda_runtime == "nodejs20.x"
+
+
+def test_misspelled_key_is_reported():
+    message = _error(burstLimt="50")
+    assert "webhook-platform:burstLimt is not a setting of this project" in message
+    assert "Did you mean burstLimit?" in message
+    assert "pulumi config rm burstLimt" in message
+
+
+def test_other_namespaces_are_not_checked():
+    settings = load_settings(
+        read={**REQUIRED}.get,
+        is_secret=lambda key: True,
+        keys=["aws:profile", "random:anything", "webhook-platform:team"],
+    )
+    assert settings.team == "pay"
