@@ -48,11 +48,14 @@ test-python: build
 ## test: everything above, from a fresh clone
 test: lint test-function test-python
 
+# Stops a target early, with the fix, when the Pulumi CLI is missing.
+REQUIRE_PULUMI = command -v pulumi >/dev/null || { \
+	  echo "The Pulumi CLI is not installed. Install it (https://www.pulumi.com/docs/install/)," \
+	       "then run make $@ again." >&2; exit 1; }
+
 ## deploy: pulumi up for STACK (default dev) with local state and a passphrase secrets provider
 deploy: build
-	@command -v pulumi >/dev/null || { \
-	  echo "The Pulumi CLI is not installed. Install it (https://www.pulumi.com/docs/install/)," \
-	       "then run make deploy again." >&2; exit 1; }
+	@$(REQUIRE_PULUMI)
 	mkdir -p .pulumi-state
 	scripts/ensure-passphrase.sh
 	PULUMI_CONFIG_PASSPHRASE_FILE=$${PULUMI_CONFIG_PASSPHRASE_FILE:-$(CURDIR)/.pulumi-state/passphrase} \
@@ -61,6 +64,7 @@ deploy: build
 
 ## destroy: pulumi destroy for STACK, with the same backend and passphrase
 destroy: install
+	@$(REQUIRE_PULUMI)
 	PULUMI_CONFIG_PASSPHRASE_FILE=$${PULUMI_CONFIG_PASSPHRASE_FILE:-$(CURDIR)/.pulumi-state/passphrase} \
 	  pulumi destroy --stack $(STACK)
 
