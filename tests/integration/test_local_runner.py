@@ -27,6 +27,7 @@ import boto3
 import pytest
 import yaml
 
+from webhook_platform.api import BAD_REQUEST_BODY_TEMPLATE
 from webhook_platform.local.__main__ import main
 from webhook_platform.local.dynamodb import create_table, dynamodb_client, start_dynamodb
 from webhook_platform.local.gateway import ModelCheck
@@ -48,6 +49,13 @@ RUNNER_TIMEOUT_SECONDS = 30
 THROTTLE_RATE_PER_MINUTE = 60
 THROTTLE_BURST = 5
 THROTTLE_OFFERED = 3 * THROTTLE_BURST + 5
+# API Gateway's 400 for a body that fails the model, built here from the deployed template so
+# that the test does not reuse the local gateway's rendering.
+MODEL_REJECTION = json.loads(
+    BAD_REQUEST_BODY_TEMPLATE.replace("$context.error.message", "Invalid request body")
+)
+# A test card number (Visa) that must never come back in a response or a runner log line.
+CARD_NUMBER = "4111111111111111"
 
 
 class LocalRunner:
@@ -268,36 +276,131 @@ def test_same_key_other_body_conflicts(runner):
     assert Decimal(stored[0]["amount"]["N"]) == Decimal("125.50")
 
 
-def test_body_not_json_rejected_by_model(runner):
-    body = b'{"transactionId": "txn_1", "amount": '
-
-    status, _, answer = post(runner.url, body, signed_headers(body))
-
-    assert status == 400
-    assert answer["message"] == "Invalid request body"
-    assert "not valid JSON" in answer["errors"]
-
-
-def test_model_names_every_failing_field(runner):
-    body = transaction_body(transactionId="", amount=125.5, currency="eur", status="lost")
-
-    status, _, answer = post(runner.url, body, signed_headers(body))
-
-    assert status == 400
-    assert answer["message"] == "Invalid request body"
-    for field in ("transactionId", "amount", "currency", "status"):
-        assert f"{field}:" in answer["errors"], answer["errors"]
-
-
-def test_missing_field_rejected_by_model(runner):
+def without_field(name: str) -> bytes:
     transaction = json.loads(transaction_body())
-    del transaction["currency"]
-    body = json.dumps(transaction).encode()
+    del transaction[name]
+    return json.dumps(transaction).encode()
+
+
+# Bodies that fail the model: not JSON, not an object, a missing field, a field of the wrong JSON type.
+MODEL_FAILURES = {
+    "not JSON": b'{"transactionId": "txn_1", "amount": ',
+    "NaN amount": transaction_body(amount="NaN").replace(b'"NaN"', b"NaN"),
+    "array body": b"[]",
+    "missing currency": without_field("currency"),
+    "amount as number": transaction_body(amount=125.5),
+    "timestamp as string": transaction_body(timestamp="1700000000000"),
+    "status as null": transaction_body(status=None),
+}
+
+
+@pytest.mark.parametrize("case", list(MODEL_FAILURES))
+def test_model_failure_gives_constant_400(runner, case):
+    body = MODEL_FAILURES[case]
+
+    status, headers, answer = post(runner.url, body, signed_headers(body))
+
+    assert status == 400
+    assert headers["content-type"] == "application/json"
+    assert answer == MODEL_REJECTION
+
+
+def test_model_failure_logs_pointer_only(runner):
+    body = transaction_body(amount=int(CARD_NUMBER))
+
+    _, headers, _ = post(runner.url, body, {"Content-Type": "application/json"})
+
+    request_id = headers["x-amzn-requestid"]
+    deadline = time.monotonic() + 5
+    matching: list[str] = []
+    while time.monotonic() < deadline and not matching:
+        matching = [line for line in runner.log_lines if f"Request {request_id} failed the model" in line]
+        time.sleep(0.05)
+    assert len(matching) == 1, runner.log_lines[-5:]
+    assert matching[0].endswith("failed the model at /amount")
+    assert CARD_NUMBER not in "\n".join(runner.log_lines)
+
+
+# Bodies that pass the model but break a value rule, with the field the function names.
+VALUE_RULE_FAILURES = {
+    "lower-case currency": ("currency", {"currency": "eur"}),
+    "unknown status": ("status", {"status": "lost"}),
+    "empty transactionId": ("transactionId", {"transactionId": ""}),
+    "transactionId with spaces": ("transactionId", {"transactionId": "txn 1"}),
+    "amount with letters": ("amount", {"amount": "12,50 EUR"}),
+    "negative timestamp": ("timestamp", {"timestamp": -1}),
+}
+
+
+@pytest.mark.parametrize("case", list(VALUE_RULE_FAILURES))
+def test_value_rule_reaches_function(runner, case):
+    field, overrides = VALUE_RULE_FAILURES[case]
+    body = transaction_body(**overrides)
 
     status, _, answer = post(runner.url, body, signed_headers(body))
 
     assert status == 400
-    assert "'currency' is a required property" in answer["errors"]
+    assert answer["status"] == "invalid"
+    assert [error["field"] for error in answer["errors"]] == [field]
+    assert answer != MODEL_REJECTION
+
+
+@pytest.mark.parametrize("case", list(VALUE_RULE_FAILURES))
+def test_value_rule_unsigned_answers_401(runner, case):
+    _, overrides = VALUE_RULE_FAILURES[case]
+    body = transaction_body(**overrides)
+
+    status, _, answer = post(runner.url, body, {"Content-Type": "application/json"})
+
+    assert status == 401
+    assert answer["status"] == "unauthorized"
+
+
+# A card number in each kind of failing place: value rules (function) and JSON types (model).
+CARD_PLACEMENTS = {
+    "currency": {"currency": CARD_NUMBER},
+    "status": {"status": CARD_NUMBER},
+    "transactionId": {"transactionId": f"card {CARD_NUMBER}"},
+    "amount as number": {"amount": int(CARD_NUMBER)},
+    "amount with text": {"amount": f"{CARD_NUMBER} EUR"},
+    "currency as number": {"currency": int(CARD_NUMBER)},
+    "timestamp": {"timestamp": int(CARD_NUMBER)},
+}
+
+
+@pytest.mark.parametrize("signed", [True, False], ids=["signed", "unsigned"])
+@pytest.mark.parametrize("placement", list(CARD_PLACEMENTS))
+def test_card_number_never_echoed(runner, placement, signed):
+    body = transaction_body(**CARD_PLACEMENTS[placement])
+    headers = signed_headers(body) if signed else {"Content-Type": "application/json"}
+
+    status, _, answer = post(runner.url, body, headers)
+
+    assert status in (400, 401)
+    assert CARD_NUMBER not in json.dumps(answer)
+
+
+def test_card_number_in_broken_json_not_echoed(runner):
+    body = f'{{"transactionId": "{CARD_NUMBER}", "amount": '.encode()
+
+    status, _, answer = post(runner.url, body, signed_headers(body))
+
+    assert status == 400
+    assert answer == MODEL_REJECTION
+    assert CARD_NUMBER not in json.dumps(answer)
+
+
+def test_model_check_lists_failing_pointers():
+    model_check = ModelCheck()
+    transaction = json.loads(transaction_body(amount=125.5, status=None))
+    del transaction["currency"]
+
+    paths = model_check.failing_paths(json.dumps(transaction).encode())
+
+    assert paths == ["/amount", "/currency", "/status"]
+    assert model_check.failing_paths(b"[]") == ["(body)"]
+    assert model_check.failing_paths(b"\xff") == ["(not JSON)"]
+    assert model_check.failing_paths(transaction_body(currency="eur")) == []
 
 
 def test_future_timestamp_rejected_by_function(runner):
@@ -407,7 +510,7 @@ def test_sender_gets_expected_answers(runner):
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.count(" ok ") == 10, result.stdout
+    assert result.stdout.count(" ok ") == 11, result.stdout
     assert "UNEXPECTED" not in result.stdout
     assert re.search(r"^\d+ item\(s\) stored:$", result.stdout, re.MULTILINE)
     assert '"status": "captured"' in result.stdout
@@ -545,8 +648,67 @@ def test_missing_stack_file_fails_clearly(tmp_path, capsys):
 
     exit_code = main(["--stack-file", str(missing), "serve"])
 
-    assert exit_code == 1
+    assert exit_code == 2
     assert f"Stack file {missing} cannot be read" in capsys.readouterr().err
+
+
+def test_yaml_syntax_error_names_file_and_line(tmp_path, capsys):
+    broken = tmp_path / "Pulumi.broken.yaml"
+    broken.write_text(
+        "config:\n  webhook-platform:environmentSuffix: dev\n  webhook-platform:burstLimit: [10\n"
+    )
+
+    exit_code = main(["--stack-file", str(broken), "send"])
+
+    error = capsys.readouterr().err
+    assert exit_code == 2
+    assert f"Stack file {broken}:4:" in error
+    assert "is not valid YAML" in error
+    assert "<unicode string>" not in error
+
+
+def local_command(command: str, **variables: str) -> subprocess.CompletedProcess:
+    """Run `python -m webhook_platform.local <command>` as `make` does, with some variables set."""
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "src"), str(REPO_ROOT)]),
+        **variables,
+    }
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "webhook_platform.local", command],
+        cwd=REPO_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=RUNNER_TIMEOUT_SECONDS,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("command", ["send", "serve"])
+@pytest.mark.parametrize("secret", ["whsec_abc", "whsec_YWJjZA==", "abc", "whsec_"])
+def test_malformed_secret_fails_clearly(command, secret):
+    result = local_command(command, PORT="0", DYNAMODB_PORT="0", LOCAL_SIGNING_SECRET=secret)
+
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("error: LOCAL_SIGNING_SECRET is invalid:"), result.stderr
+    assert "Fix:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Sending to" not in result.stdout
+    if secret != "whsec_":
+        assert secret not in result.stderr
+
+
+def test_sender_without_runner_fails_clearly():
+    port = str(urlsplit(closed_port_url()).port)
+
+    result = local_command("send", PORT=port, LOCAL_SIGNING_SECRET=SECRET)
+
+    assert result.returncode == 1, result.stderr
+    assert f"No local runner is listening at http://127.0.0.1:{port}/webhook" in result.stderr
+    assert "start it with `make local`" in result.stderr
+    assert f"same PORT ({port})" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize("variable", ["PORT", "DYNAMODB_PORT"])

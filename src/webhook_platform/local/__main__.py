@@ -8,12 +8,24 @@ from pathlib import Path
 
 from webhook_platform.errors import ConfigurationError
 from webhook_platform.local.runner import RunnerOptions, generate_signing_secret, serve
-from webhook_platform.local.sender import Signer, build_deliveries, print_items, send_all, stored_items
+from webhook_platform.local.sender import (
+    RunnerUnreachableError,
+    Signer,
+    build_deliveries,
+    check_signing_secret,
+    print_items,
+    send_all,
+    stored_items,
+)
 from webhook_platform.local.stack_file import DEFAULT_STACK_FILE, load_stack_settings, table_name_for
 from webhook_platform.local.worker import WorkerError
 
 DEFAULT_PORT = 8080
 DEFAULT_DYNAMODB_PORT = 8000
+# Exit codes: 1 when a run fails, 2 for an invalid setting (stack file or environment variable),
+# as argparse uses 2 for invalid arguments.
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
 
 
 def _port_from_environment(name: str, default: int) -> int:
@@ -68,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
 def _serve(arguments: argparse.Namespace) -> int:
     settings = load_stack_settings(arguments.stack_file)
     secret = os.environ.get("LOCAL_SIGNING_SECRET") or None
+    if secret is not None:
+        # Checked here so that a bad secret stops the runner before moto and the worker start.
+        check_signing_secret(secret, settings.signature_scheme)
     options = RunnerOptions(
         settings=settings,
         stack_file=arguments.stack_file,
@@ -93,15 +108,17 @@ def _send(arguments: argparse.Namespace) -> int:
     dynamodb_port = _port_from_environment("DYNAMODB_PORT", DEFAULT_DYNAMODB_PORT)
     url = f"http://127.0.0.1:{port}/webhook"
 
+    signer = Signer(settings.signature_scheme, secret)
+
     print(f"Sending to {url} ({settings.signature_scheme} signatures)")
-    deliveries = build_deliveries(settings, Signer(settings.signature_scheme, secret))
+    deliveries = build_deliveries(settings, signer)
     unexpected = send_all(url, deliveries)
 
     table_name = table_name_for(settings)
     print_items(stored_items(f"http://127.0.0.1:{dynamodb_port}", settings.region, table_name))
     if unexpected:
         print(f"{unexpected} answer(s) differ from the webhook contract", file=sys.stderr)
-        return 1
+        return EXIT_FAILURE
     return 0
 
 
@@ -120,9 +137,12 @@ def main(argv: list[str] | None = None) -> int:
         if arguments.command == "serve":
             return _serve(arguments)
         return _send(arguments)
-    except (ConfigurationError, WorkerError, OSError) as error:
+    except ConfigurationError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 1
+        return EXIT_USAGE
+    except (RunnerUnreachableError, WorkerError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILURE
 
 
 if __name__ == "__main__":

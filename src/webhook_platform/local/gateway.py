@@ -5,6 +5,8 @@ the local check cannot drift from the deployed one.
 """
 
 import json
+import logging
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -21,6 +23,16 @@ RESOURCE_PATH: Final = f"/{WEBHOOK_PATH}"
 LOCAL_STAGE: Final = "local"
 # API Gateway's own message for a body that fails the model ($context.error.message).
 INVALID_BODY_MESSAGE: Final = "Invalid request body"
+# Values of the `$context` variables that the 400 template may use, as API Gateway sets them.
+TEMPLATE_VALUES: Final = {"$context.error.message": INVALID_BODY_MESSAGE}
+CONTEXT_VARIABLE: Final = re.compile(r"\$context(?:\.[A-Za-z]+)+")
+# Path logged for a body that is not UTF-8 JSON, which has no fields to point at.
+NOT_JSON_PATH: Final = "(not JSON)"
+# Path logged when the document itself fails, such as an array in place of an object. RFC 6901's
+# pointer for it is the empty string, which would not show in a log line.
+ROOT_PATH: Final = "(body)"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -53,6 +65,10 @@ class IncomingRequest:
 class ModelCheck:
     """The method's request validator: checks `application/json` bodies against the model.
 
+    The model checks only the body's shape, and its 400 body is constant, so no value from the
+    request reaches the response. jsonschema's messages quote the rejected value, so they are
+    never used here; only the JSON Pointer paths of the failing fields are logged.
+
     NOTE: API Gateway validates a body only when a model is mapped to its content type, and treats a
     request without Content-Type as application/json. This check does the same and ignores
     media type parameters such as charset. A body under any other content type goes to the
@@ -61,45 +77,63 @@ class ModelCheck:
 
     def __init__(self) -> None:
         self._validator = Draft4Validator(contract.transaction_json_schema())
+        self._rejection = _bad_request_response()
 
-    def check(self, request: IncomingRequest) -> HttpResponse | None:
-        """Return API Gateway's 400 answer when the body fails the model, or None when it passes."""
+    def check(self, request: IncomingRequest, request_id: str = "-") -> HttpResponse | None:
+        """Return API Gateway's 400 response when the body fails the model, or None when it passes."""
         content_type = _header(request.headers, "content-type")
         if content_type is not None:
             media_type = content_type.split(";", 1)[0].strip().lower()
             if media_type != JSON_CONTENT_TYPE:
                 return None
 
-        errors = self.validation_errors(request.body)
-        if not errors:
+        failing_paths = self.failing_paths(request.body)
+        if not failing_paths:
             return None
-        return self._bad_request_body(errors)
+        logger.info("Request %s failed the model at %s", request_id, ", ".join(failing_paths))
+        return self._rejection
 
-    def validation_errors(self, body: bytes) -> list[str]:
-        """List every way `body` fails the model, one sentence per failing field; empty when it passes."""
+    def failing_paths(self, body: bytes) -> list[str]:
+        """List the JSON Pointer of each part of `body` that fails the model; empty when it passes.
+
+        A body that is not UTF-8 JSON fails as a whole, reported as `(not JSON)`. A missing field is
+        reported at the pointer where it belongs, such as `/currency`.
+        """
         try:
             document = json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
-        except (UnicodeDecodeError, ValueError) as error:
-            return [f"the body is not valid JSON: {error}"]
+        except (UnicodeDecodeError, ValueError):
+            return [NOT_JSON_PATH]
 
-        messages = []
-        for error in sorted(self._validator.iter_errors(document), key=lambda item: list(item.path)):
-            location = "/".join(str(part) for part in error.path) or "(body)"
-            messages.append(f"{location}: {error.message}")
-        return messages
+        paths: set[str] = set()
+        for error in self._validator.iter_errors(document):
+            parts = [str(part) for part in error.absolute_path]
+            if error.validator == "required" and isinstance(error.instance, dict):
+                # The error sits on the object, so the missing names come from the schema's list.
+                missing = [name for name in error.validator_value if name not in error.instance]
+                paths.update(_json_pointer([*parts, name]) for name in missing)
+            else:
+                paths.add(_json_pointer(parts))
+        return sorted(paths)
 
-    @staticmethod
-    def _bad_request_body(errors: list[str]) -> HttpResponse:
-        # API Gateway renders the template with its variables as text; JSON-escaping them keeps the
-        # body valid JSON even when a message quotes the caller's value.
-        variables = {
-            "$context.error.validationErrorString": "[" + ", ".join(errors) + "]",
-            "$context.error.message": INVALID_BODY_MESSAGE,
-        }
-        body = BAD_REQUEST_BODY_TEMPLATE
-        for name, value in variables.items():
-            body = body.replace(name, json.dumps(value)[1:-1])
-        return HttpResponse(400, body.encode(), [("Content-Type", JSON_CONTENT_TYPE)])
+
+def _bad_request_response() -> HttpResponse:
+    """Render the deployed 400 template with the variables API Gateway fills in.
+
+    Raises `ValueError` when the template uses a `$context` variable that is not filled here, so a
+    change to the template cannot leave a placeholder in the local body unnoticed.
+    """
+    used = set(CONTEXT_VARIABLE.findall(BAD_REQUEST_BODY_TEMPLATE))
+    unknown = used - TEMPLATE_VALUES.keys()
+    if unknown:
+        raise ValueError(
+            f"BAD_REQUEST_BODY_TEMPLATE uses {sorted(unknown)}, which the local gateway does not fill"
+        )
+
+    # API Gateway substitutes variables as text, so each value is JSON-escaped to keep the body valid.
+    body = CONTEXT_VARIABLE.sub(
+        lambda match: json.dumps(TEMPLATE_VALUES[match.group(0)])[1:-1], BAD_REQUEST_BODY_TEMPLATE
+    )
+    return HttpResponse(400, body.encode(), [("Content-Type", JSON_CONTENT_TYPE)])
 
 
 def proxy_event(request: IncomingRequest, request_id: str) -> dict[str, Any]:
@@ -159,6 +193,14 @@ def _header(headers: list[tuple[str, str]], name: str) -> str | None:
         if header_name.lower() == name:
             found = value
     return found
+
+
+def _json_pointer(parts: list[str]) -> str:
+    if not parts:
+        return ROOT_PATH
+    # RFC 6901 escapes "~" and "/" inside a name.
+    escaped = [part.replace("~", "~0").replace("/", "~1") for part in parts]
+    return "/" + "/".join(escaped)
 
 
 def _reject_constant(name: str) -> None:

@@ -51,7 +51,7 @@ class WebhookGateway:
         if not self.throttle.try_acquire():
             return gateway_error(429, "Too Many Requests")
 
-        rejection = self.model_check.check(request)
+        rejection = self.model_check.check(request, request_id)
         if rejection is not None:
             return rejection
 

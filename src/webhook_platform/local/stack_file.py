@@ -29,7 +29,7 @@ def load_stack_settings(path: Path) -> StackSettings:
             f"Stack file {path} cannot be read: {error.strerror}. Fix: pass --stack-file Pulumi.<stack>.yaml"
         ) from error
     except yaml.YAMLError as error:
-        raise ConfigurationError(f"Stack file {path} is not valid YAML: {error}") from error
+        raise ConfigurationError(_yaml_error_message(path, error)) from None
 
     config = document.get("config") if isinstance(document, dict) else None
     if not isinstance(config, dict):
@@ -60,6 +60,17 @@ def naming_for(settings: StackSettings) -> NamingProvider:
 def table_name_for(settings: StackSettings) -> str:
     """Return the physical table name the stack deploys, such as `transactions-dev`."""
     return naming_for(settings).name(TABLE, AwsService.DYNAMODB_TABLE)
+
+
+def _yaml_error_message(path: Path, error: yaml.YAMLError) -> str:
+    """Describe a YAML error by the stack file's path and line, not PyYAML's `<unicode string>`."""
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error)
+    context = getattr(error, "context", None)
+    reason = f"{context}, {problem}" if context else problem
+    # PyYAML counts lines and columns from 0.
+    where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(path)
+    return f"Stack file {where} is not valid YAML: {reason}. Fix: correct the YAML at that line."
 
 
 def _setting_key(full_key: str) -> str | None:
