@@ -323,6 +323,25 @@ def test_card_number_masked(handler, dynamodb, table_name):
     assert json.dumps(entries[0]).count(VISA) == 1, "only the exempt transactionId may contain the digits"
 
 
+def test_spaced_card_number_masked(handler, dynamodb, table_name):
+    body = transaction_body(card={"number": "4111 1111 1111 1111"}, note="paid by 5555-5555-5555-4444")
+
+    status, _ = parse_result(handler.invoke(standard_event(CURRENT_SECRET, body)))
+
+    stored_payload = read_item(dynamodb, table_name, body)["payload"]["S"]
+    stored = json.loads(stored_payload)
+    assert status == 200
+    assert stored["card"]["number"] == "4111 11** **** 1111"
+    assert stored["note"] == "paid by 5555-55**-****-4444"
+    assert stored["amount"] == "19.99"
+    assert read_item(dynamodb, table_name, body)["bodySha256"] == {"S": hashlib.sha256(body).hexdigest()}
+    entries = handler.request_log_entries(1)
+    digits_in_log = "\n".join(handler.log_lines).replace(" ", "").replace("-", "")
+    assert len(entries) == 1
+    assert VISA not in digits_in_log
+    assert "5555555555554444" not in digits_in_log
+
+
 def test_request_log_line_fields(handler):
     body = transaction_body()
     event = standard_event(CURRENT_SECRET, body)

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
 
 import { StorageError } from "./errors.mjs";
-import { maskCardNumbers } from "./masking.mjs";
+import { maskCardNumbers, maskCardNumbersInString } from "./masking.mjs";
 import { readRequest } from "./request.mjs";
 import { errorResponse, successResponse } from "./responses.mjs";
 import { parseTransaction } from "./validation.mjs";
@@ -35,11 +35,12 @@ export function createHandler({ config, verify, storeTransaction, logger, nowMs 
     try {
       const { headers, rawBody } = readRequest(event ?? {}, config);
       ({ deliveryId } = verify(headers, rawBody));
+      deliveryId = maskDeliveryId(deliveryId);
       const receivedAtMs = nowMs();
       const { text, body, transaction } = parseTransaction(rawBody, { nowMs: receivedAtMs });
       key = { transactionId: transaction.transactionId, timestamp: transaction.timestamp };
       // Stripe sends the event id in the body, not in a header.
-      deliveryId ??= typeof body.id === "string" && body.id !== "" ? body.id : undefined;
+      deliveryId ??= typeof body.id === "string" && body.id !== "" ? maskDeliveryId(body.id) : undefined;
 
       const record = {
         transactionId: transaction.transactionId,
@@ -72,6 +73,11 @@ export function createHandler({ config, verify, storeTransaction, logger, nowMs 
     });
     return result.response;
   };
+}
+
+// The delivery id comes from the sender and is stored and logged, so it is masked like the body.
+function maskDeliveryId(deliveryId) {
+  return deliveryId === undefined ? undefined : maskCardNumbersInString(deliveryId);
 }
 
 async function storeBeforeDeadline(storeTransaction, record, context) {

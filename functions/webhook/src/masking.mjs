@@ -1,10 +1,23 @@
-// Masks card numbers in the JSON body text before it is stored. A card number is a maximal run of
-// 13 to 19 digits that passes the Luhn check. Masking keeps its first 6 and last 4 digits and its length.
+// Masks card numbers in the JSON body text before it is stored. A card number is 13 to
+// 19 digits that pass the Luhn check, written either as one run of digits or as groups of digits
+// separated by single spaces or by single hyphens, one kind per number ("4111 1111 1111 1111",
+// "3782-822463-10005"). Mixed kinds would join a date range such as "2024-01-01 2024-01-29".
+// Masking keeps the first 6 and last 4 digits and every separator in place, so "4111 11** **** 1111"
+// still shows how the sender wrote the number.
+//
+// Trade-off: about one in ten random digit strings passes the Luhn check. So a grouped value that is
+// not a card, such as a phone number, an amount written "1 234 567 890 123" or the digit groups of
+// an id, is sometimes masked too. That loses digits only in the stored copy of the body, whereas a
+// card number stored in clear is a compliance breach, so the rule errs towards masking.
 
 const MIN_CARD_DIGITS = 13;
 const MAX_CARD_DIGITS = 19;
 const KEPT_PREFIX_DIGITS = 6;
 const KEPT_SUFFIX_DIGITS = 4;
+// Digit groups joined by single spaces or hyphens. Groups are split again below, so that the
+// separator kind can be checked per candidate.
+const DIGIT_GROUP_RUN = /\d+(?:[ -]\d+)*/g;
+const DIGIT_GROUP = /\d+/g;
 // The key fields are stored in their own attributes and must match the payload. A 13-digit epoch
 // milliseconds timestamp passes the Luhn check about one time in ten, so it needs the exemption too.
 const EXEMPT_TOP_LEVEL_KEYS = new Set(["transactionId", "timestamp"]);
@@ -15,10 +28,13 @@ const EXEMPT_TOP_LEVEL_KEYS = new Set(["transactionId", "timestamp"]);
  *
  * `text` must be valid JSON (the caller parses it first). The result stays valid JSON: a card
  * number written as a JSON number becomes a JSON string such as "411111******1111", because
- * asterisks are not allowed in numbers.
+ * asterisks are not allowed in numbers. Strings are matched on their decoded value, so digits
+ * written as \u0034-style escapes are found too. A string that contains a card number is written
+ * back by JSON.stringify, which keeps only the escapes JSON requires. Every other token is copied
+ * unchanged.
  *
- * NOTE: digits written as \u escapes, or split by spaces or dashes, are not recognised, and other
- * 13-digit epoch milliseconds values in the body are masked when they happen to pass the Luhn check.
+ * NOTE: other 13-digit epoch milliseconds values in the body are masked when they happen to pass
+ * the Luhn check, and digits separated by anything but one space or one hyphen are not recognised.
  */
 export function maskCardNumbers(text) {
   const parts = [];
@@ -35,16 +51,17 @@ export function maskCardNumbers(text) {
     if (char === '"') {
       const end = findStringEnd(text, index);
       const token = text.slice(index, end);
+      const value = JSON.parse(token);
       const isKey = inTopLevelObject && expectingKey;
       const isExempt = inTopLevelObject && !isKey && EXEMPT_TOP_LEVEL_KEYS.has(currentKey);
       if (isKey) {
-        currentKey = JSON.parse(token);
+        currentKey = value;
         expectingKey = false;
       }
       if (!isExempt) {
-        const masked = maskDigitRuns(token);
-        if (masked !== token) {
-          parts.push(text.slice(copiedUpTo, index), masked);
+        const masked = maskCardNumbersInString(value);
+        if (masked !== value) {
+          parts.push(text.slice(copiedUpTo, index), JSON.stringify(masked));
           copiedUpTo = end;
         }
       }
@@ -59,7 +76,7 @@ export function maskCardNumbers(text) {
       }
       const token = text.slice(index, end);
       const isExempt = inTopLevelObject && EXEMPT_TOP_LEVEL_KEYS.has(currentKey);
-      const masked = isExempt ? token : maskDigitRuns(token);
+      const masked = isExempt ? token : maskCardNumbersInString(token);
       if (masked !== token) {
         parts.push(text.slice(copiedUpTo, index), JSON.stringify(masked));
         copiedUpTo = end;
@@ -101,14 +118,65 @@ export function passesLuhn(digits) {
   return sum % 10 === 0;
 }
 
-function maskDigitRuns(token) {
-  return token.replace(/\d+/g, (run) => {
-    if (run.length < MIN_CARD_DIGITS || run.length > MAX_CARD_DIGITS || !passesLuhn(run)) {
-      return run;
+/**
+ * Returns `value` with every card number masked, separators kept in place. The handler also uses
+ * it for ids that come from the caller and are logged.
+ */
+export function maskCardNumbersInString(value) {
+  return value.replace(DIGIT_GROUP_RUN, maskDigitGroupRun);
+}
+
+// Every span of whole groups with one separator kind is a candidate, not just the whole run, so
+// that "ref 2024 4111 1111 1111 1111" or "12-4111 1111 1111 1111" still has its card masked. When
+// candidates overlap and more than one passes the Luhn check, the hidden digits are the union of
+// theirs, so a card never shows more than its first 6 and last 4 digits.
+function maskDigitGroupRun(run) {
+  const groups = [...run.matchAll(DIGIT_GROUP)];
+  const hidden = new Uint8Array(run.length);
+  let masked = false;
+
+  for (let first = 0; first < groups.length; first += 1) {
+    let digits = "";
+    for (let last = first; last < groups.length; last += 1) {
+      if (last > first + 1 && separatorBefore(run, groups[last]) !== separatorBefore(run, groups[first + 1])) {
+        break;
+      }
+      digits += groups[last][0];
+      if (digits.length > MAX_CARD_DIGITS) {
+        break;
+      }
+      if (digits.length >= MIN_CARD_DIGITS && passesLuhn(digits)) {
+        hideMiddleDigits(groups.slice(first, last + 1), digits.length, hidden);
+        masked = true;
+      }
     }
-    const hidden = run.length - KEPT_PREFIX_DIGITS - KEPT_SUFFIX_DIGITS;
-    return run.slice(0, KEPT_PREFIX_DIGITS) + "*".repeat(hidden) + run.slice(-KEPT_SUFFIX_DIGITS);
-  });
+  }
+
+  if (!masked) {
+    return run;
+  }
+  let result = "";
+  for (let position = 0; position < run.length; position += 1) {
+    result += hidden[position] ? "*" : run[position];
+  }
+  return result;
+}
+
+function separatorBefore(run, group) {
+  return run[group.index - 1];
+}
+
+// Marks the character positions of all digits of `groups` but the first 6 and the last 4.
+function hideMiddleDigits(groups, digitCount, hidden) {
+  let digitIndex = 0;
+  for (const group of groups) {
+    for (let offset = 0; offset < group[0].length; offset += 1) {
+      if (digitIndex >= KEPT_PREFIX_DIGITS && digitIndex < digitCount - KEPT_SUFFIX_DIGITS) {
+        hidden[group.index + offset] = 1;
+      }
+      digitIndex += 1;
+    }
+  }
 }
 
 // Returns the index just past the closing quote of the string starting at `start`.

@@ -274,6 +274,58 @@ describe("handler", () => {
     assert.ok(!lines[0].includes(VISA));
   });
 
+  it("logs and stores no card number in any written form", async () => {
+    const { handler, lines, records } = setUp();
+    const escapedVisa = [...VISA].map((digit) => `\\u003${digit}`).join("");
+    const text = JSON.stringify(validTransaction({ spaced: "4111 1111 1111 1111", hyphenated: "5555-5555-5555-4444", escaped: "" }))
+      .replace('"escaped":""', `"escaped":"${escapedVisa}"`);
+
+    const response = await handler(signedEvent(text), {});
+
+    assert.equal(response.statusCode, 200);
+    const stored = JSON.parse(records[0].payload);
+    assert.equal(stored.spaced, "4111 11** **** 1111");
+    assert.equal(stored.hyphenated, "5555-55**-****-4444");
+    assert.equal(stored.escaped, "411111******1111");
+    const digitsInLog = lines[0].replace(/[ -]/g, "");
+    assert.ok(!digitsInLog.includes(VISA));
+    assert.ok(!digitsInLog.includes("5555555555554444"));
+    assert.ok(!lines[0].includes(escapedVisa));
+  });
+
+  it("masks a card number sent as the webhook-id", async () => {
+    const { handler, lines, records } = setUp();
+
+    await handler(signedEvent(validTransaction(), { id: "4111 1111 1111 1111" }), {});
+
+    assert.equal(records[0].deliveryId, "4111 11** **** 1111");
+    assert.equal(JSON.parse(lines[0]).deliveryId, "4111 11** **** 1111");
+  });
+
+  it("masks a card webhook-id in the log of a 400", async () => {
+    const { handler, lines } = setUp();
+
+    await handler(signedEvent(validTransaction({ currency: "usd" }), { id: "4111-1111-1111-1111" }), {});
+
+    assert.equal(JSON.parse(lines[0]).statusCode, 400);
+    assert.equal(JSON.parse(lines[0]).deliveryId, "4111-11**-****-1111");
+  });
+
+  it("masks a card number sent as the Stripe event id", async () => {
+    const { handler, lines, records } = setUp({ scheme: "stripe", keys: [Buffer.from(STRIPE_SECRET, "utf8")] });
+    const text = JSON.stringify(validTransaction({ id: "4111 1111 1111 1111" }));
+    const event = {
+      headers: { "Content-Type": "application/json", "Stripe-Signature": `t=${NOW_SECONDS},v1=${signStripe(STRIPE_SECRET, NOW_SECONDS, text)}` },
+      body: text,
+      requestContext: { requestId: "api-3" },
+    };
+
+    await handler(event, {});
+
+    assert.equal(records[0].deliveryId, "4111 11** **** 1111");
+    assert.equal(JSON.parse(lines[0]).deliveryId, "4111 11** **** 1111");
+  });
+
   it("takes the Stripe event id from the body as the delivery id", async () => {
     const { handler, records } = setUp({ scheme: "stripe", keys: [Buffer.from(STRIPE_SECRET, "utf8")] });
     const text = JSON.stringify(validTransaction({ id: "evt_123" }));
