@@ -3,6 +3,7 @@
 // responses must not echo the payload.
 
 import { ValidationError } from "./errors.mjs";
+import { passesLuhn } from "./masking.mjs";
 
 export const TRANSACTION_STATUSES = [
   "pending",
@@ -133,8 +134,23 @@ function checkAmount(body) {
       },
     ];
   }
+  // The payload copy is masked, but the item's amount attribute is an exact number and cannot be.
+  // NOTE: a real amount of 13 or more integer digits also passes the Luhn check about one time in
+  // ten and is rejected; no card transaction is expected to reach 10^12 currency units.
+  const integerDigits = value.replace(/^-/, "").split(".")[0];
+  if (integerDigits.length >= MIN_CARD_DIGITS && passesLuhn(integerDigits)) {
+    return [
+      {
+        field: "amount",
+        message: "amount has 13 or more integer digits that pass the Luhn check like a card number, so it is not stored; check that the gateway sent the amount in this field",
+      },
+    ];
+  }
   return [];
 }
+
+// Shortest card number, as in masking.mjs.
+const MIN_CARD_DIGITS = 13;
 
 function checkCurrency(body) {
   if (!Object.hasOwn(body, "currency")) {

@@ -48,6 +48,14 @@ describe("readRequest", () => {
     });
   }
 
+  it("never repeats the rejected Content-Type", () => {
+    const contentType = "text/4111111111111111";
+    assert.throws(
+      () => readRequest(event({ headers: { "Content-Type": contentType } }), LIMIT),
+      (error) => error instanceof UnsupportedMediaTypeError && !error.message.includes("4111111111111111"),
+    );
+  });
+
   it("rejects a missing Content-Type", () => {
     assert.throws(() => readRequest(event({ headers: {} }), LIMIT), /Content-Type header is missing; send application\/json/);
   });

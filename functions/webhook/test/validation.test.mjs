@@ -78,6 +78,8 @@ describe("parseTransaction", () => {
     ["amount as a JSON number", { amount: 19.99 }, "amount"],
     ["amount with 7 fraction digits", { amount: "1.1234567" }, "amount"],
     ["amount with 19 integer digits", { amount: "1234567890123456789" }, "amount"],
+    ["amount that is a card number", { amount: "4111111111111111" }, "amount"],
+    ["amount with card-number integer digits", { amount: "-4111111111111111.25" }, "amount"],
     ["amount with a plus sign", { amount: "+1.00" }, "amount"],
     ["amount with an exponent", { amount: "1e3" }, "amount"],
     ["amount with a trailing dot", { amount: "1." }, "amount"],
