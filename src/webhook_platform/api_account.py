@@ -52,7 +52,7 @@ class ApiGatewayAccount(pulumi.ComponentResource):
         )
         self.role_policy = aws.iam.RolePolicy(
             f"{name}-cloudwatch-role-policy",
-            name="apigateway-write-logs",
+            name=naming.name(names.API_GATEWAY_LOGGING_POLICY, AwsService.IAM_POLICY),
             role=self.role.id,
             policy=policy,
             opts=child,

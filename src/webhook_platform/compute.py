@@ -98,7 +98,7 @@ class Compute(pulumi.ComponentResource):
         )
         self.role_policy = aws.iam.RolePolicy(
             f"{name}-role-policy",
-            name="webhook-processor-least-privilege",
+            name=naming.name(names.FUNCTION_POLICY, AwsService.IAM_POLICY),
             role=self.role.id,
             policy=policy_document,
             opts=child,

@@ -27,6 +27,8 @@ class AwsService(Enum):
     LAMBDA_FUNCTION = NameRule(64, r"[A-Za-z0-9_-]{1,64}", "1-64 of A-Z a-z 0-9 _ -")
     # IAM role names: up to 64 of \w+=,.@- (IAM User Guide, "IAM object quotas").
     IAM_ROLE = NameRule(64, r"[\w+=,.@-]{1,64}", "1-64 of A-Z a-z 0-9 _ + = , . @ -")
+    # IAM inline policy names: up to 128 of \w+=,.@- (IAM User Guide, "IAM object quotas").
+    IAM_POLICY = NameRule(128, r"[\w+=,.@-]{1,128}", "1-128 of A-Z a-z 0-9 _ + = , . @ -")
     # CloudWatch Logs group names: up to 512 of a-z A-Z 0-9 _ - / . # (CreateLogGroup API).
     LOG_GROUP = NameRule(512, r"[A-Za-z0-9_/.#-]{1,512}", "1-512 of A-Z a-z 0-9 _ - / . #")
     # API Gateway stage names: letters, digits, hyphens and underscores, up to 128 (CreateStage API).
@@ -99,6 +101,8 @@ USAGE_PLAN: Final = "webhook-usage-plan"
 ACCESS_LOG_GROUP: Final = "webhook-api-access"
 KMS_ALIAS: Final = "webhook-platform"
 API_GATEWAY_CLOUDWATCH_ROLE: Final = "apigateway-cloudwatch-role"
+FUNCTION_POLICY: Final = "webhook-processor-least-privilege"
+API_GATEWAY_LOGGING_POLICY: Final = "apigateway-write-logs"
 ALARM_TOPIC: Final = "webhook-alarms"
 DASHBOARD: Final = "webhook-platform"
 # Alarm and log-metric names get the suffix too, so two stacks in one account never share one.

@@ -47,6 +47,7 @@ NAME_INPUTS = {
     USAGE_PLAN: "name",
     STAGE: "stageName",
     "aws:kms/alias:Alias": "name",
+    ROLE_POLICY: "name",
     TOPIC: "name",
     ALARM: "name",
     DASHBOARD: "dashboardName",
