@@ -77,13 +77,15 @@ PORT ?= 8080
 DYNAMODB_PORT ?= 8000
 STACK_FILE ?= Pulumi.$(STACK).yaml
 LOCAL_RUNNER := PYTHONPATH=src:. $(VENV)/bin/python -m webhook_platform.local --stack-file $(STACK_FILE)
+# SERVE_FLAGS passes options to the runner, for example SERVE_FLAGS=--function-logs.
+SERVE_FLAGS ?=
 export PORT DYNAMODB_PORT LOCAL_SIGNING_SECRET
 
 .PHONY: local send-sample
 
 ## local: serve POST /webhook on 127.0.0.1:PORT with moto's DynamoDB on DYNAMODB_PORT; Ctrl-C stops it
 local: build
-	$(LOCAL_RUNNER) serve
+	$(LOCAL_RUNNER) serve $(SERVE_FLAGS)
 
 ## send-sample: sign and send a valid webhook and each kind of invalid one to `make local`, list the table
 send-sample: install
