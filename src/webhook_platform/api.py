@@ -18,7 +18,7 @@ WEBHOOK_PATH: Final = "webhook"
 MODEL_NAME: Final = "TransactionWebhook"
 JSON_CONTENT_TYPE: Final = "application/json"
 
-# API Gateway waits for the function's 10 s timeout plus start-up, then answers 504 itself.
+# API Gateway waits for the function's 10 s timeout plus start-up, then returns 504 itself.
 INTEGRATION_TIMEOUT_MS: Final = 11_000
 
 # One JSON object per request; `$context` variables from the API Gateway Developer Guide
@@ -108,9 +108,10 @@ def deployment_trigger(definition: dict[str, Any], resource_ids: list[str]) -> s
 class Api(pulumi.ComponentResource):
     """REST API, `/webhook` POST with model validation, stage with X-Ray, logs and throttling.
 
-    The rate limit binds twice: on the usage plan (as requested; it applies only to requests
-    with an API key bound to the plan) and as stage method throttling, which binds every caller
-    because gateways cannot send an API key. Over either limit API Gateway answers 429.
+    The rate limit binds twice. The usage plan carries it as requested, but a plan applies only
+    to requests with an API key bound to it. Stage method throttling carries it too and binds
+    every caller, because gateways cannot send an API key. Over either limit API Gateway returns
+    429.
     """
 
     def __init__(
@@ -242,7 +243,7 @@ class Api(pulumi.ComponentResource):
         )
 
         # API Gateway creates this group for execution logs on first use, unencrypted and kept
-        # forever; creating it first, under the name API Gateway uses, keeps both under control.
+        # forever. Creating it first, under the name API Gateway uses, keeps both under control.
         self.execution_log_group = aws.cloudwatch.LogGroup(
             f"{name}-execution-log-group",
             name=pulumi.Output.concat("API-Gateway-Execution-Logs_", self.rest_api.id, "/", stage_name),

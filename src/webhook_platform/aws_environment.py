@@ -8,7 +8,7 @@ import pulumi_aws as aws
 
 @dataclass(frozen=True)
 class AwsEnvironment:
-    """Where resources live: policies scope ARNs with these parts instead of a wildcard."""
+    """Account, partition and region of the stack, which policies use to scope ARNs instead of a wildcard."""
 
     account_id: pulumi.Output[str]
     partition: pulumi.Output[str]

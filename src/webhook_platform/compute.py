@@ -21,8 +21,8 @@ DEFAULT_BUNDLE_DIR: Final = REPOSITORY_ROOT / "functions" / "webhook" / "dist"
 BUNDLE_FILE: Final = "index.js"
 HANDLER: Final = "index.handler"
 
-# Payment gateways give up on a delivery after about 10 seconds; the handler bounds its SDK
-# timeouts and retries to answer within this.
+# Payment gateways give up on a delivery after about 10 seconds, so the handler bounds its SDK
+# timeouts and retries to respond within this.
 FUNCTION_TIMEOUT_SECONDS: Final = 10
 
 

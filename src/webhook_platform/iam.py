@@ -81,9 +81,9 @@ def function_policy(
 def api_gateway_logging_policy(*, account_id: str, partition: str, region: str) -> dict[str, Any]:
     """Build the account-level API Gateway role's permissions to write execution and access logs.
 
-    The role serves every REST API of the account in this region, so it is scoped to the log group
-    names API Gateway uses for execution logs and the `/aws/apigateway/` prefix for access logs,
-    instead of the AWS managed policy, which grants these actions on every resource.
+    The role serves every REST API of the account in this region. It is scoped to the log group
+    names API Gateway uses for execution logs and to the `/aws/apigateway/` prefix for access logs.
+    The AWS managed policy for this role would grant the same actions on every resource.
     """
     groups = f"arn:{partition}:logs:{region}:{account_id}:log-group"
     return {

@@ -13,7 +13,7 @@ class SigningSecret(pulumi.ComponentResource):
     """The secrets the function accepts, current first, always as Pulumi secrets.
 
     With `webhookSigningSecret` unset, a random 32-byte secret is generated and kept in the stack
-    state, so it stays the same across updates; share it with the gateway from the stack output.
+    state, so it stays the same across updates. Share it with the gateway from the stack output.
     """
 
     def __init__(

@@ -48,7 +48,7 @@ def run_program(
     """Run the program with `config` under fresh mocks, then call `check` on what it declared.
 
     `check` runs inside an Output that depends on the URN of every resource the program
-    registered, so it sees the complete program; the `pulumi.runtime.test` wrapper awaits that
+    registered, so it receives the complete program. The `pulumi.runtime.test` wrapper awaits that
     Output, and an assertion that fails inside it fails the test. With `configure_container`
     unset the real `__main__.py` runs; otherwise the container is built here and handed to
     `configure_container` for overrides before the stack is declared. With `declare` set, only
