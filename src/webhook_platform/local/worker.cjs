@@ -1,8 +1,9 @@
-// Long-lived Lambda stand-in for the local runner. Usage:
+// Long-lived Lambda stand-in for the local runner and the bundle's integration tests. Usage:
 //   node worker.cjs BUNDLE_PATH RESULT_FD FUNCTION_NAME TIMEOUT_MS
-// Loads the bundle once, then reads one JSON request per line on stdin, {"id", "event"}, and
-// starts each invocation at once, so concurrent HTTP requests run concurrently as they would on
-// several Lambda instances. Each outcome is one JSON line on file descriptor RESULT_FD, because
+// Loads the bundle once, then reads one JSON request per line on stdin, {"id", "event"} with an
+// optional "remainingMs" that replaces TIMEOUT_MS for that invocation. It starts each invocation at
+// once, so concurrent requests run concurrently as they would on several Lambda instances. Each
+// outcome is one JSON line on file descriptor RESULT_FD, with the time the handler took, because
 // stdout and stderr carry the handler's own log lines.
 
 "use strict";
@@ -27,8 +28,9 @@ try {
 }
 report({ type: "ready", nodeVersion: process.version });
 
-async function invoke({ id, event }) {
-  const deadline = Date.now() + timeoutMs;
+async function invoke({ id, event, remainingMs }) {
+  const startedAt = process.hrtime.bigint();
+  const deadline = Date.now() + (remainingMs ?? timeoutMs);
   const context = {
     awsRequestId: id,
     functionName,
@@ -36,7 +38,8 @@ async function invoke({ id, event }) {
   };
   try {
     const response = await bundle.handler(event, context);
-    report({ type: "result", id, response });
+    const elapsedMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
+    report({ type: "result", id, response, elapsedMs });
   } catch (error) {
     // Lambda reports a thrown error to API Gateway, which responds with 502.
     report({ type: "error", id, name: error.name, message: error.message });

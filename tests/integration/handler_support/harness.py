@@ -23,7 +23,11 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[3]
 FUNCTION_DIR = REPO_ROOT / "functions" / "webhook"
 BUNDLE_PATH = FUNCTION_DIR / "dist" / "index.js"
-RUNNER_PATH = Path(__file__).resolve().parent / "runner.cjs"
+# The local runner's worker, so the bundle tests also prove the process the local runner uses.
+RUNNER_PATH = REPO_ROOT / "src" / "webhook_platform" / "local" / "worker.cjs"
+RUNNER_FUNCTION_NAME = "webhook-processor-test"
+# The deployed function's timeout, for invocations that set no remaining time of their own.
+RUNNER_TIMEOUT_MS = 10_000
 NODE_BINARIES = {
     "node18": FUNCTION_DIR / "node_modules" / "node18" / "bin" / "node",
     "node24": FUNCTION_DIR / "node_modules" / "node24" / "bin" / "node",
@@ -83,7 +87,14 @@ class HandlerProcess:
 
         # The command is built from this repository's own paths, never from test input.
         self.process = subprocess.Popen(  # noqa: S603
-            [str(node_path), str(RUNNER_PATH), str(isolated_bundle), str(result_write)],
+            [
+                str(node_path),
+                str(RUNNER_PATH),
+                str(isolated_bundle),
+                str(result_write),
+                RUNNER_FUNCTION_NAME,
+                str(RUNNER_TIMEOUT_MS),
+            ],
             cwd=work_dir,
             env=environment,
             stdin=subprocess.PIPE,
