@@ -12,22 +12,22 @@ import secrets
 import time
 import uuid
 
-import boto3
 import pytest
-from moto.server import ThreadedMotoServer
+
+from webhook_platform.local.dynamodb import create_table, dynamodb_client, start_dynamodb
 
 from .handler_support.harness import (
     REGION,
     HandlerProcess,
     SilentServer,
     closed_port_url,
-    create_table,
     handler_environment,
     load_failure,
     proxy_event,
     require_build,
     sign_stripe,
     standard_event,
+    transaction_body,
 )
 
 CURRENT_SECRET = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
@@ -40,22 +40,14 @@ TIME_BUDGET_SECONDS = 10
 
 @pytest.fixture(scope="module")
 def moto_endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
+    server, endpoint_url = start_dynamodb(0)
+    yield endpoint_url
     server.stop()
 
 
 @pytest.fixture(scope="module")
 def dynamodb(moto_endpoint):
-    return boto3.client(
-        "dynamodb",
-        region_name=REGION,
-        endpoint_url=moto_endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    return dynamodb_client(moto_endpoint, REGION)
 
 
 @pytest.fixture
@@ -92,18 +84,6 @@ def start_handler(node_name, tmp_path):
 @pytest.fixture
 def handler(start_handler, table_name, moto_endpoint):
     return start_handler(handler_environment(table_name, moto_endpoint, [CURRENT_SECRET, PREVIOUS_SECRET]))
-
-
-def transaction_body(**overrides) -> bytes:
-    transaction = {
-        "transactionId": f"txn_{uuid.uuid4().hex}",
-        "timestamp": int(time.time() * 1000) - 5000,
-        "amount": "19.99",
-        "currency": "USD",
-        "status": "captured",
-    }
-    transaction.update(overrides)
-    return json.dumps(transaction).encode()
 
 
 def key_of(body: bytes) -> dict:

@@ -39,6 +39,7 @@ from webhook_platform.local.throttle import TokenBucket
 from webhook_platform.local.worker import NodeWorker
 
 from .handler_support.harness import REGION, closed_port_url, require_build, standard_event
+from .handler_support.harness import transaction_body as harness_transaction_body
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_STACK_FILE = REPO_ROOT / "Pulumi.dev.yaml"
@@ -151,15 +152,7 @@ def post(url: str, body: bytes, headers: dict[str, str], method: str = "POST") -
 
 
 def transaction_body(**overrides) -> bytes:
-    transaction = {
-        "transactionId": f"txn_{uuid.uuid4().hex}",
-        "timestamp": int(time.time() * 1000) - 5000,
-        "amount": "125.50",
-        "currency": "EUR",
-        "status": "captured",
-    }
-    transaction.update(overrides)
-    return json.dumps(transaction).encode()
+    return harness_transaction_body(**{"amount": "125.50", "currency": "EUR", **overrides})
 
 
 def signed_headers(body: bytes, secret: str = SECRET, **options) -> dict[str, str]:

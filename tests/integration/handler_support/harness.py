@@ -232,20 +232,17 @@ def standard_event(
     return proxy_event(body, headers, **options)
 
 
-def create_table(dynamodb, name: str) -> None:
-    """Create the transactions table with the schema the stack deploys."""
-    dynamodb.create_table(
-        TableName=name,
-        AttributeDefinitions=[
-            {"AttributeName": "transactionId", "AttributeType": "S"},
-            {"AttributeName": "timestamp", "AttributeType": "N"},
-        ],
-        KeySchema=[
-            {"AttributeName": "transactionId", "KeyType": "HASH"},
-            {"AttributeName": "timestamp", "KeyType": "RANGE"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+def transaction_body(**overrides) -> bytes:
+    """Return a valid webhook body with a fresh transaction id; `overrides` replace or add fields."""
+    transaction = {
+        "transactionId": f"txn_{uuid.uuid4().hex}",
+        "timestamp": int(time.time() * 1000) - 5000,
+        "amount": "19.99",
+        "currency": "USD",
+        "status": "captured",
+    }
+    transaction.update(overrides)
+    return json.dumps(transaction).encode()
 
 
 def closed_port_url() -> str:
