@@ -13,12 +13,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Final
 
-import yaml
-
 from webhook_platform import outputs
-from webhook_platform.local.stack_file import load_stack_settings
+from webhook_platform.local.stack_file import read_stack_config, settings_from_stack_config
 from webhook_platform.offline import REPOSITORY_ROOT, RecordedResource, run_offline
-from webhook_platform.settings import PROJECT
 
 COMPLIANCE_MODULE: Final = REPOSITORY_ROOT / "policies" / "compliance.py"
 NONE: Final = "none"
@@ -80,34 +77,11 @@ class Inventory:
         return sum(len(entry.violations) for entry in self.entries)
 
 
-def read_stack_config(path: Path) -> dict[str, str]:
-    """Read a stack file's plain-text config as `pulumi config` stores it, validated like a preview.
-
-    `secure:` values (the signing secrets) need the stack's passphrase, so they are skipped, and the
-    program then generates a signing secret under the mocks. Raises `ConfigurationError` naming the
-    file or the invalid key.
-    """
-    # Validates first, so that a missing file or an invalid value fails here with its fix.
-    load_stack_settings(path)
-
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    config: dict[str, str] = {}
-    for full_key, value in document["config"].items():
-        key = str(full_key)
-        if not (key.startswith(f"{PROJECT}:") or key == "aws:region") or isinstance(value, dict):
-            continue
-        # YAML turns unquoted values into booleans and numbers; Pulumi passes every value as text.
-        if isinstance(value, bool):
-            config[key] = "true" if value else "false"
-        else:
-            config[key] = str(value)
-    return config
-
-
 def build_inventory(stack_file: Path) -> Inventory:
     """Run the program offline with the stack file's config and summarise and check every resource."""
+    # `secure:` values are skipped, so the program generates a signing secret under the mocks.
     config = read_stack_config(stack_file)
-    suffix = config[f"{PROJECT}:environmentSuffix"]
+    suffix = settings_from_stack_config(config).environment_suffix
     compliance = _load_compliance()
 
     run = run_offline(config)

@@ -247,10 +247,7 @@ def _full_key(key: str) -> str:
 
 
 def _fix_command(key: str) -> str:
-    example = _ALLOWED[key][1]
-    if key == "aws:region":
-        return f"pulumi config set aws:region {example}"
-    return f"pulumi config set {key} {example}"
+    return f"pulumi config set {key} {_ALLOWED[key][1]}"
 
 
 def _describe(key: str, raw: Any, reason: str) -> str:

@@ -15,11 +15,11 @@ DEFAULT_STACK_FILE: Final = Path("Pulumi.dev.yaml")
 logger = logging.getLogger(__name__)
 
 
-def load_stack_settings(path: Path) -> StackSettings:
-    """Validate the `config:` section of a stack file with the same rules `pulumi preview` applies.
+def read_stack_config(path: Path) -> dict[str, str]:
+    """Read the plain-text `config:` values of a stack file, keyed `namespace:key` as Pulumi stores them.
 
-    Encrypted values (`secure:` entries, such as the signing secrets) cannot be read without the
-    stack's passphrase, so they are skipped. The local runner brings its own signing secret.
+    Only this project's keys and `aws:region` are kept. Encrypted values (`secure:` entries, such as
+    the signing secrets) cannot be read without the stack's passphrase, so they are skipped.
     Raises `ConfigurationError` naming the file when it is missing or not a stack file.
     """
     try:
@@ -37,17 +37,26 @@ def load_stack_settings(path: Path) -> StackSettings:
             f"Stack file {path} has no `config:` mapping; see Pulumi.dev.yaml for the layout"
         )
 
-    mapping: dict[str, str] = {}
+    values: dict[str, str] = {}
     for full_key, value in config.items():
-        key = _setting_key(str(full_key))
-        if key is None:
+        if _setting_key(str(full_key)) is None:
             continue
         if isinstance(value, dict):
             logger.info("Skipped %s from %s: encrypted values are not read locally", full_key, path)
             continue
-        mapping[key] = _config_text(value)
+        values[str(full_key)] = _config_text(value)
+    return values
 
-    return settings_from_mapping(mapping)
+
+def settings_from_stack_config(config: dict[str, str]) -> StackSettings:
+    """Validate config read by `read_stack_config` with the same rules `pulumi preview` applies."""
+    mapping = {_setting_key(full_key): value for full_key, value in config.items()}
+    return settings_from_mapping({key: value for key, value in mapping.items() if key is not None})
+
+
+def load_stack_settings(path: Path) -> StackSettings:
+    """Read and validate a stack file's settings; the local runner brings its own signing secret."""
+    return settings_from_stack_config(read_stack_config(path))
 
 
 def naming_for(settings: StackSettings) -> NamingProvider:
