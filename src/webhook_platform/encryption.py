@@ -75,8 +75,8 @@ def key_policy(account_id: str, partition: str, region: str) -> dict[str, Any]:
     """Build the key policy: the account administers the key, CloudWatch Logs and alarms use it.
 
     In a key policy `"Resource": "*"` means this key only. The account statement is the default key
-    policy that AWS itself applies; without it no IAM policy could grant use of the key and nobody
-    could manage it (AWS KMS Developer Guide, "Default key policy").
+    policy that AWS itself applies. Without it, IAM policies could not grant any use of the key, and
+    no principal could manage it (AWS KMS Developer Guide, "Default key policy").
     """
     return {
         "Version": "2012-10-17",
@@ -98,9 +98,9 @@ def cloudwatch_alarms_statement(account_id: str) -> dict[str, Any]:
     """Build the statement that lets this account's alarms publish to a topic encrypted with the key.
 
     Without it CloudWatch cannot encrypt the notification and drops it, so alarms would change state
-    and tell nobody. The actions are the ones AWS documents for AWS services that publish to an
-    encrypted topic (Amazon SNS Developer Guide, "Key management", section "Enable compatibility
-    between event sources from AWS services and encrypted topics").
+    without notifying any subscriber. The actions are the ones AWS documents for AWS services that
+    publish to an encrypted topic (Amazon SNS Developer Guide, "Key management", section "Enable
+    compatibility between event sources from AWS services and encrypted topics").
     """
     return {
         "Sid": "AllowCloudWatchAlarmsOfThisAccountToPublish",

@@ -139,7 +139,7 @@ def run_under_mocks(
     """Call `declare` with `config` under fresh mocks, and return the recorded resources and exports.
 
     `inspect`, when given, runs inside an Output that waits on the URN of every registered
-    resource and on every export, so it sees the complete program. The `pulumi.runtime.test`
+    resource and on every export, so it receives the complete program. The `pulumi.runtime.test`
     wrapper awaits that Output, so an exception raised in `inspect` fails the run.
     """
     # `__main__.py` imports `container` from the repository root, as `pulumi up` does from its cwd.

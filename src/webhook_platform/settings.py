@@ -252,10 +252,13 @@ def _fix_command(key: str) -> str:
 
 def _describe(key: str, raw: Any, reason: str) -> str:
     allowed = _ALLOWED.get(key, ("a valid value", ""))[0]
-    shown = "<secret>" if key in _SECRET_KEYS else repr(raw)
+    displayed_value = "<secret>" if key in _SECRET_KEYS else repr(raw)
     if raw is None:
         return f"{_full_key(key)} is missing: it must be {allowed}. Fix: {_fix_command(key)}"
-    return f"{_full_key(key)} = {shown} is invalid ({reason}): it must be {allowed}. Fix: {_fix_command(key)}"
+    return (
+        f"{_full_key(key)} = {displayed_value} is invalid ({reason}): it must be {allowed}. "
+        f"Fix: {_fix_command(key)}"
+    )
 
 
 def _parse_raw(key: str, raw: str, problems: list[str]) -> Any:

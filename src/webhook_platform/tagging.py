@@ -18,7 +18,7 @@ class StandardTagging(TaggingProvider):
     """Environment, Team, CostCenter, ManagedBy and Project, plus the stack's `extraTags`.
 
     Resource-specific tags may add keys but never replace the required ones, so a cost report or
-    an access policy keyed on them always sees the stack's values.
+    an access policy keyed on them always finds the stack's values.
     """
 
     def __init__(

@@ -136,7 +136,7 @@ function checkAmount(body) {
   }
   // The payload copy is masked, but the item's amount attribute is an exact number and cannot be.
   // NOTE: a real amount of 13 or more integer digits also passes the Luhn check about one time in
-  // ten and is rejected; no card transaction is expected to reach 10^12 currency units.
+  // ten and is then rejected. No card transaction is expected to reach 10^12 currency units.
   const integerDigits = value.replace(/^-/, "").split(".")[0];
   if (integerDigits.length >= MIN_CARD_DIGITS && passesLuhn(integerDigits)) {
     return [

@@ -1,4 +1,4 @@
-"""What API Gateway does in front of the function: the model check, the proxy event, its own responses.
+"""API Gateway's steps in front of the function: the model check, the proxy event, its own responses.
 
 The JSON Schema, the 400 template and the path come from the modules the Pulumi program deploys, so
 the local check cannot drift from the deployed one.
