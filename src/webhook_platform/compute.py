@@ -121,14 +121,12 @@ class Compute(pulumi.ComponentResource):
             tracing_config=aws.lambda_.FunctionTracingConfigArgs(mode="Active"),
             kms_key_arn=encryption.key_arn,
             environment=aws.lambda_.FunctionEnvironmentArgs(
-                variables={
-                    contract.ENV_TABLE_NAME: table.name,
-                    contract.ENV_SIGNING_SECRETS: signing_secrets,
-                    contract.ENV_SIGNATURE_SCHEME: settings.signature_scheme,
-                    contract.ENV_SIGNATURE_TOLERANCE_SECONDS: str(settings.signature_tolerance_seconds),
-                    contract.ENV_MAX_BODY_BYTES: str(contract.MAX_BODY_BYTES),
-                    contract.ENV_LOG_LEVEL: "INFO",
-                }
+                variables=contract.function_variables(
+                    table_name=table.name,
+                    signing_secrets=signing_secrets,
+                    signature_scheme=settings.signature_scheme,
+                    signature_tolerance_seconds=settings.signature_tolerance_seconds,
+                )
             ),
             logging_config=aws.lambda_.FunctionLoggingConfigArgs(
                 log_format="Text",

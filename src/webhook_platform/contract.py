@@ -37,6 +37,26 @@ ENV_LOG_LEVEL: Final = "LOG_LEVEL"
 
 SIGNATURE_SCHEMES: Final = ("standard-webhooks", "stripe")
 
+LOG_LEVEL: Final = "INFO"
+
+
+def function_variables(
+    *, table_name: Any, signing_secrets: Any, signature_scheme: str, signature_tolerance_seconds: int
+) -> dict[str, Any]:
+    """Build the function's environment variables, for the deployed function and the local runner alike.
+
+    `table_name` and `signing_secrets` may be Pulumi Outputs, since the stack passes them unresolved.
+    """
+    return {
+        ENV_TABLE_NAME: table_name,
+        ENV_SIGNING_SECRETS: signing_secrets,
+        ENV_SIGNATURE_SCHEME: signature_scheme,
+        ENV_SIGNATURE_TOLERANCE_SECONDS: str(signature_tolerance_seconds),
+        ENV_MAX_BODY_BYTES: str(MAX_BODY_BYTES),
+        ENV_LOG_LEVEL: LOG_LEVEL,
+    }
+
+
 REQUIRED_FIELDS: Final = ("transactionId", "timestamp", "amount", "currency", "status")
 
 

@@ -70,12 +70,12 @@ def function_environment(
     """
     return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        contract.ENV_TABLE_NAME: table_name,
-        contract.ENV_SIGNING_SECRETS: signing_secret,
-        contract.ENV_SIGNATURE_SCHEME: settings.signature_scheme,
-        contract.ENV_SIGNATURE_TOLERANCE_SECONDS: str(settings.signature_tolerance_seconds),
-        contract.ENV_MAX_BODY_BYTES: str(contract.MAX_BODY_BYTES),
-        contract.ENV_LOG_LEVEL: "INFO",
+        **contract.function_variables(
+            table_name=table_name,
+            signing_secrets=signing_secret,
+            signature_scheme=settings.signature_scheme,
+            signature_tolerance_seconds=settings.signature_tolerance_seconds,
+        ),
         "AWS_REGION": settings.region,
         "AWS_ACCESS_KEY_ID": FAKE_CREDENTIALS["aws_access_key_id"],
         "AWS_SECRET_ACCESS_KEY": FAKE_CREDENTIALS["aws_secret_access_key"],
